@@ -1,0 +1,3 @@
+from suaraberita.cli import main
+
+main()

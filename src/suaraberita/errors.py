@@ -1,0 +1,59 @@
+"""One error hierarchy; the CLI turns these into short messages and exit codes."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+
+
+class ExitStatus(IntEnum):
+    """Exit codes of the command line tool (documented in the README)."""
+
+    OK = 0
+    ERROR = 1  # unexpected failure (a bug): traceback with --debug
+    USAGE = 2  # click's own code for bad options
+    INPUT = 3  # an article cannot be read or parsed
+    CONFIG = 4  # a voice profile or settings file is wrong
+    ENGINE = 5  # speech synthesis failed
+    AUDIO = 6  # ffmpeg or tagging failed
+    FEED = 7  # the episode store or feed cannot be written
+    PARTIAL = 8  # a batch where some articles failed
+    INTERRUPTED = 130
+
+
+class SuaraberitaError(Exception):
+    """Base of all errors we expect; message reads 'premise. Probable cause: hint'."""
+
+    exit_status = ExitStatus.ERROR
+
+    def __init__(self, message: str, path: Path | str | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = f"{self.path}: {self.message}" if self.path is not None else self.message
+        if self.hint:
+            text += f"\nProbable cause: {self.hint}"
+        return text
+
+
+class InputError(SuaraberitaError):
+    exit_status = ExitStatus.INPUT
+
+
+class ConfigError(SuaraberitaError):
+    exit_status = ExitStatus.CONFIG
+
+
+class EngineError(SuaraberitaError):
+    exit_status = ExitStatus.ENGINE
+
+
+class AudioError(SuaraberitaError):
+    exit_status = ExitStatus.AUDIO
+
+
+class FeedError(SuaraberitaError):
+    exit_status = ExitStatus.FEED
