@@ -1,0 +1,67 @@
+"""Safe file output: write beside the target, flush, then rename over it."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+SLUG_MAX = 80
+TEMP_PREFIX = ".suaraberita-tmp-"
+
+
+def slugify(text: str, limit: int = SLUG_MAX) -> str:
+    """An ASCII file name stem that cannot leave its folder.
+
+    >>> slugify("Elon Musk Ajak Putin Gabung di Clubhouse!")
+    'elon-musk-ajak-putin-gabung-di-clubhouse'
+    >>> slugify("../../etc/passwd")
+    'etc-passwd'
+    >>> slugify("Ré­sumé: Rp1,3 triliun — ‘naik’")
+    'resume-rp1-3-triliun-naik'
+    >>> slugify("„“")
+    'episode'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > limit:
+        slug = slug[:limit].rsplit("-", 1)[0] if "-" in slug[:limit] else slug[:limit]
+    return slug or "episode"
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; on success it replaces `target`."""
+    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        yield temp
+        with open(temp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    """Write `data` to `target` so readers see the old file or the new one, never half."""
+    with atomic_path(target) as temp:
+        temp.write_bytes(data)
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Serialise processes that update the same output folder's store and feed."""
+    with open(folder / ".suaraberita.lock", "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -1,0 +1,146 @@
+"""Turn an Article into what the narrator says: chapters of utterances with pauses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from suaraberita.article import Article, Section
+from suaraberita.voices import Pauses
+
+Normalizer = Callable[[str], str]
+
+CHAPTER_TITLE_MAX = 50
+
+
+@dataclass(frozen=True)
+class Utterance:
+    text: str  # as written, for the transcript
+    spoken: str  # normalised, what the engine receives
+    pause_after: float  # seconds of silence after it
+
+
+@dataclass(frozen=True)
+class Part:
+    """One chapter: its title and what is said in it."""
+
+    title: str
+    utterances: tuple[Utterance, ...]
+
+
+@dataclass(frozen=True)
+class Script:
+    title: str
+    parts: tuple[Part, ...]
+
+    @property
+    def utterances(self) -> tuple[Utterance, ...]:
+        return tuple(u for part in self.parts for u in part.utterances)
+
+
+# A sentence ends at . ! ? (plus closing quotes/brackets) before a space and a capital,
+# a digit or an opening quote.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+# Abbreviations that stand before a name or number, so their dot never ends a sentence
+# ("dll." and "dsb." may end one, so they are not here).
+_ABBREVIATIONS = frozenset(
+    "a.n dr drs dra hj ir jl jln kab kec kel no nn ny prof pt sdr st tn vs yth u.p".split()
+)
+
+
+def split_sentences(paragraph: str) -> tuple[str, ...]:
+    """Split a paragraph into sentences, keeping abbreviations and initials whole.
+
+    >>> split_sentences("Ia datang. Prof. Budi tiba pukul 10.30 WIB! Lalu?")
+    ('Ia datang.', 'Prof. Budi tiba pukul 10.30 WIB!', 'Lalu?')
+    >>> split_sentences("Kata J. K. Rowling, dll. Benar.")
+    ('Kata J. K. Rowling, dll.', 'Benar.')
+    """
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(paragraph):
+        before = paragraph[start : match.start()]
+        last_word = before.rsplit(None, 1)[-1] if before.strip() else ""
+        stem = last_word.rstrip(".!?").lstrip("(\"'“").lower()
+        if last_word.endswith(".") and (len(stem) == 1 or stem in _ABBREVIATIONS):
+            continue
+        sentences.append(paragraph[start : match.start()].strip())
+        start = match.end()
+    sentences.append(paragraph[start:].strip())
+    return tuple(s for s in sentences if s)
+
+
+def chapter_title(text: str, limit: int = CHAPTER_TITLE_MAX) -> str:
+    """Shorten a title for players, cutting at a word and adding an ellipsis.
+
+    >>> chapter_title("Aplikasi eksklusif")
+    'Aplikasi eksklusif'
+    >>> chapter_title("Clubhouse mendobrak tembok internet Tiongkok dan negara lain di Asia", 40)
+    'Clubhouse mendobrak tembok internet…'
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
+    return cut + "…"
+
+
+def section_label(section: Section) -> str:
+    """The written name of a section, as a chapter shows it."""
+    if section.number is None:
+        return section.heading
+    return f"{section.number}. {section.heading}"
+
+
+def build_script(article: Article, pauses: Pauses, normalize: Normalizer) -> Script:
+    """An opening chapter (title, subtitle, intro), then one chapter per section."""
+    opening: list[tuple[str, float]] = [(article.title, pauses.after_title)]
+    if article.subtitle:
+        opening.append((article.subtitle, pauses.after_title))
+    opening += _paragraphs(article.intro, pauses)
+    parts = [(chapter_title(article.title), opening)]
+    for section in article.sections:
+        announce = _announcement(section, normalize)
+        lines = [(announce, pauses.after_heading), *_paragraphs(section.paragraphs, pauses)]
+        parts.append((chapter_title(section_label(section)), lines))
+
+    built: list[Part] = []
+    for index, (title, lines) in enumerate(parts):
+        utterances = _utterances(lines, normalize)
+        if not utterances:
+            continue
+        last_pause = pauses.end if index == len(parts) - 1 else pauses.before_section
+        last = utterances[-1]
+        utterances[-1] = Utterance(last.text, last.spoken, last_pause)
+        built.append(Part(title, tuple(utterances)))
+    return Script(article.title, tuple(built))
+
+
+def _announcement(section: Section, normalize: Normalizer) -> str:
+    """'Satu. Aplikasi eksklusif.': the number in words, then the heading."""
+    heading = section.heading.rstrip(" .")
+    if section.number is None:
+        return f"{heading}."
+    number = normalize(str(section.number)).strip()
+    return f"{number[:1].upper()}{number[1:]}. {heading}."
+
+
+def _paragraphs(paragraphs: Iterable[str], pauses: Pauses) -> list[tuple[str, float]]:
+    """Sentences of each paragraph, with a sentence or paragraph pause after each."""
+    lines: list[tuple[str, float]] = []
+    for paragraph in paragraphs:
+        sentences = split_sentences(paragraph)
+        for i, sentence in enumerate(sentences):
+            last = i == len(sentences) - 1
+            pause = pauses.between_paragraphs if last else pauses.between_sentences
+            lines.append((sentence, pause))
+    return lines
+
+
+def _utterances(lines: list[tuple[str, float]], normalize: Normalizer) -> list[Utterance]:
+    out: list[Utterance] = []
+    for text, pause in lines:
+        spoken = " ".join(normalize(text).split())
+        if any(ch.isalnum() for ch in spoken):  # skip lines with nothing to say
+            out.append(Utterance(text, spoken, pause))
+    return out

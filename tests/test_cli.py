@@ -1,0 +1,74 @@
+"""The command line as a user meets it: help, version, errors without tracebacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+
+from suaraberita import __version__
+from suaraberita.cli import cli
+from suaraberita.errors import ExitStatus
+
+
+def _commands() -> list[str]:
+    assert isinstance(cli, click.Group)
+    return sorted(cli.commands)
+
+
+@pytest.mark.parametrize("name", _commands())
+def test_every_command_has_help_with_an_example(run_cli, name: str) -> None:
+    result = run_cli(name, "--help")
+    assert result.code == 0
+    assert "Example: suaraberita" in result.stdout
+
+
+def test_top_level_help_and_version(run_cli) -> None:
+    assert "Example: suaraberita narrate" in run_cli("--help").stdout
+    version = run_cli("--version")
+    assert version.code == 0
+    assert __version__ in version.stdout
+
+
+def test_missing_file_is_a_short_error_naming_it(run_cli) -> None:
+    result = run_cli("narrate", "tidak-ada.md")
+    assert result.code == ExitStatus.INPUT
+    assert "tidak-ada.md" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 3
+
+
+def test_debug_shows_the_traceback(run_cli) -> None:
+    result = run_cli("--debug", "narrate", "tidak-ada.md")
+    assert result.code == ExitStatus.INPUT
+    assert "Traceback" in result.stderr
+
+
+def test_unknown_voice(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Judul\n\nIsi berita.\n", encoding="utf-8")
+    result = run_cli("narrate", "a.txt", "--voice", "tidak-ada")
+    assert result.code == ExitStatus.CONFIG
+    assert "tidak-ada" in result.stderr
+    assert "id-espeak" in result.stderr  # says what exists
+    assert not (tmp_path / "output" / "feed.xml").exists()
+
+
+def test_batch_goes_on_after_a_failure(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Judul Satu\n\nIsi berita pertama.\n", encoding="utf-8")
+    result = run_cli("narrate", "hilang.txt", "a.txt")
+    assert result.code == ExitStatus.PARTIAL
+    assert "hilang.txt" in result.stderr
+    assert (tmp_path / "output/judul-satu.mp3").exists()
+
+
+def test_voices_lists_the_builtin_voice(run_cli) -> None:
+    result = run_cli("voices")
+    assert result.code == 0
+    assert result.stdout.startswith("id-espeak")
+
+
+def test_normalize_reads_lines_from_stdin(run_cli) -> None:
+    result = run_cli("normalize", "-", stdin=b"satu\n\n3 km\n")
+    assert result.code == 0
+    assert len(result.stdout.splitlines()) == 3

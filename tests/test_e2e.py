@@ -1,0 +1,197 @@
+"""End to end through the real CLI: espeak-ng, ffmpeg, mutagen, podcast parsers."""
+
+from __future__ import annotations
+
+import array
+import subprocess
+from pathlib import Path
+
+import feedparser
+import podcastparser
+import pytest
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
+
+from suaraberita.audio import ffmpeg_path
+from suaraberita.tags import read_chapters
+from tests.conftest import MARKDOWN_ARTICLE, PASTED_ARTICLE, ffmpeg_info
+
+MD_TITLES = [
+    "Kereta Cepat & Tiket Murah: Apa Kata Warga?",
+    "1. Tiket lebih murah",
+    "2. Jadwal lebih sering",
+    "3. Stasiun baru dibuka",
+]
+MD_SLUG = "kereta-cepat-tiket-murah-apa-kata-warga"
+
+
+@pytest.fixture(scope="module")
+def narrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One Markdown article narrated once; tests below only read the results."""
+    import os
+    import sys
+
+    work = tmp_path_factory.mktemp("narrated")
+    (work / "kereta.md").write_text(MARKDOWN_ARTICLE, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "suaraberita", "narrate", "kereta.md"],
+        cwd=work,
+        capture_output=True,
+        env=dict(os.environ),
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    return work / "output"
+
+
+def test_mp3_format_and_chapters_as_ffmpeg_reads_them(narrated: Path) -> None:
+    info = ffmpeg_info(narrated / f"{MD_SLUG}.mp3")
+    assert "44100 Hz, mono" in info.audio
+    assert "64 kb/s" in info.audio
+    assert [title for _, _, title in info.chapters] == MD_TITLES
+    assert info.chapters[0][0] == 0.0
+    for (_, end, _), (start, _, _) in zip(info.chapters, info.chapters[1:], strict=False):
+        assert end == pytest.approx(start, abs=0.002)
+    assert info.chapters[-1][1] == pytest.approx(info.duration, abs=0.1)
+
+
+def test_id3_v23_with_ordered_toc(narrated: Path) -> None:
+    path = narrated / f"{MD_SLUG}.mp3"
+    tags = ID3(path)
+    assert tags.version == (2, 3, 0)
+    assert str(tags["TIT2"]) == MD_TITLES[0]
+    assert str(tags["TPE1"]) == "Tim Redaksi"
+    assert str(tags["TLAN"]) == "ind"
+    tocs = tags.getall("CTOC")
+    assert len(tocs) == 1
+    toc = tocs[0]
+    assert toc.flags & 0x01  # ORDERED
+    assert toc.flags & 0x02  # TOP_LEVEL
+    assert str(toc.sub_frames["TIT2"])
+    chapters = {c.element_id: c for c in tags.getall("CHAP")}
+    starts = [chapters[i].start_time for i in toc.child_element_ids]
+    assert starts == sorted(starts)
+    assert [c.title for c in read_chapters(path)] == MD_TITLES
+    # mutagen and ffmpeg agree to the millisecond
+    ffmpeg_chapters = ffmpeg_info(path).chapters
+    for ours, theirs in zip(read_chapters(path), ffmpeg_chapters, strict=True):
+        assert ours.start == pytest.approx(theirs[0], abs=0.001)
+        assert ours.end == pytest.approx(theirs[1], abs=0.001)
+    assert MP3(path).info.length == pytest.approx(ffmpeg_info(path).duration, abs=0.1)
+
+
+def _decode(path: Path) -> tuple[array.array[int], int]:
+    rate = 8000
+    raw = subprocess.run(
+        [ffmpeg_path(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1",
+         "-ar", str(rate), "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    samples = array.array("h")
+    samples.frombytes(raw)
+    return samples, rate
+
+
+def _rms(samples: array.array[int], rate: int, start: float, end: float) -> float:
+    window = samples[int(start * rate) : int(end * rate)]
+    return (sum(s * s for s in window) / max(1, len(window))) ** 0.5
+
+
+def test_each_chapter_starts_where_its_speech_starts(narrated: Path) -> None:
+    path = narrated / f"{MD_SLUG}.mp3"
+    samples, rate = _decode(path)
+    chapters = read_chapters(path)
+    assert _rms(samples, rate, 0.0, 0.3) > 300  # speech begins at once
+    for chapter in chapters[1:]:
+        before = _rms(samples, rate, chapter.start - 0.5, chapter.start - 0.05)
+        after = _rms(samples, rate, chapter.start + 0.02, chapter.start + 0.4)
+        assert before < 50, f"{chapter.title}: not silent before its start"
+        assert after > 300, f"{chapter.title}: no speech right after its start"
+
+
+def test_feed_read_by_podcast_clients(narrated: Path) -> None:
+    feed = narrated / "feed.xml"
+    mp3 = narrated / f"{MD_SLUG}.mp3"
+    with feed.open("rb") as handle:
+        parsed = podcastparser.parse("http://localhost:8000/feed.xml", handle)
+    [episode] = parsed["episodes"]
+    assert episode["title"] == MD_TITLES[0]
+    assert episode["guid"] == "https://contoh.id/berita/kereta-cepat"
+    [enclosure] = episode["enclosures"]
+    assert enclosure["url"] == f"http://localhost:8000/{MD_SLUG}.mp3"
+    assert enclosure["file_size"] == mp3.stat().st_size
+    assert enclosure["mime_type"] == "audio/mpeg"
+    assert episode["total_time"] == round(MP3(mp3).info.length)
+    assert episode["published"] > 0
+
+    fp = feedparser.parse(feed.read_bytes())
+    assert not fp.bozo, fp.get("bozo_exception")
+    assert fp.feed.language == "id"
+    [entry] = fp.entries
+    assert entry.title == MD_TITLES[0]
+    assert entry.enclosures[0]["length"] == str(mp3.stat().st_size)
+    assert entry.published_parsed[:3] == (2021, 2, 13)
+    assert int(entry.itunes_duration) == episode["total_time"]
+
+
+def test_renarrating_updates_the_item_and_keeps_its_guid(run_cli, tmp_path: Path) -> None:
+    article = tmp_path / "pasar.txt"
+    article.write_text(PASTED_ARTICLE, encoding="utf-8")
+    assert run_cli("narrate", "pasar.txt").code == 0
+    first = feedparser.parse((tmp_path / "output/feed.xml").read_bytes())
+    article.write_text(PASTED_ARTICLE.replace("Pembeli datang", "Para pembeli datang"))
+    second_run = run_cli("narrate", "pasar.txt", "-q")
+    assert second_run.code == 0
+    assert second_run.stdout == ""
+    second = feedparser.parse((tmp_path / "output/feed.xml").read_bytes())
+    assert len(second.entries) == 1
+    assert second.entries[0].id == first.entries[0].id
+    size = (tmp_path / "output/pasar-ikan-baru-dibuka-di-tepi-sungai.mp3").stat().st_size
+    assert second.entries[0].enclosures[0]["length"] == str(size)
+    assert sorted(p.name for p in (tmp_path / "output").glob("*.mp3")) == [
+        "pasar-ikan-baru-dibuka-di-tepi-sungai.mp3"
+    ]
+
+
+def test_pasted_text_chapters_and_preview_without_noise(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "pasar.txt").write_text(PASTED_ARTICLE, encoding="utf-8")
+    preview = run_cli("preview", "pasar.txt")
+    assert preview.code == 0, preview.stderr
+    text = preview.stdout
+    assert "Gedung baru memiliki saluran air" in text
+    assert "Satu. Gedung yang lebih bersih." in text
+    for noise in ("Baca Juga", "Verified Writer", "Penulis Lepas", "Community adalah",
+                  "Topik", "Berita Terkini", "Pedagang menata ikan", "Rina Sari"):  # fmt: skip
+        assert noise not in text, noise
+
+    result = run_cli("narrate", "pasar.txt")
+    assert result.code == 0, result.stderr
+    info = ffmpeg_info(tmp_path / "output/pasar-ikan-baru-dibuka-di-tepi-sungai.mp3")
+    assert [t for _, _, t in info.chapters] == [
+        "Pasar Ikan Baru Dibuka di Tepi Sungai",
+        "1. Gedung yang lebih bersih",
+        "2. Pembeli makin ramai",
+    ]
+
+
+def test_standard_input_and_article_without_sections(run_cli, tmp_path: Path) -> None:
+    text = "Hujan Deras di Kota\n\nHujan turun sejak pagi. Jalan utama tergenang air.\n"
+    result = run_cli("narrate", "-", "--output", "hasil", stdin=text.encode())
+    assert result.code == 0, result.stderr
+    info = ffmpeg_info(tmp_path / "hasil/hujan-deras-di-kota.mp3")
+    assert [t for _, _, t in info.chapters] == ["Hujan Deras di Kota"]
+    assert info.chapters[0][1] == pytest.approx(info.duration, abs=0.1)
+
+
+def test_two_articles_in_one_call_share_one_feed(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(MARKDOWN_ARTICLE, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(PASTED_ARTICLE, encoding="utf-8")
+    result = run_cli("narrate", "a.md", "b.txt", "--base-url", "https://pod.contoh.id/siaran")
+    assert result.code == 0, result.stderr
+    with (tmp_path / "output/feed.xml").open("rb") as handle:
+        parsed = podcastparser.parse("https://pod.contoh.id/siaran/feed.xml", handle)
+    urls = sorted(e["enclosures"][0]["url"] for e in parsed["episodes"])
+    assert urls == [
+        f"https://pod.contoh.id/siaran/{MD_SLUG}.mp3",
+        "https://pod.contoh.id/siaran/pasar-ikan-baru-dibuka-di-tepi-sungai.mp3",
+    ]

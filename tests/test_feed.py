@@ -1,0 +1,88 @@
+"""Feed rendering and the episode store."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import feedparser
+import podcastparser
+import pytest
+
+from suaraberita.errors import FeedError
+from suaraberita.feed import FeedSettings, render_feed
+from suaraberita.store import SCHEMA_VERSION, Episode, Store
+from suaraberita.tags import Chapter
+
+HOSTILE = "Tom & Jerry <script>alert(\"x\")</script> ]]> \x07 'kutip'"
+
+
+def _episode(guid: str = "g1", title: str = "Judul", **kw: object) -> Episode:
+    values: dict[str, object] = {
+        "guid": guid,
+        "slug": guid,
+        "title": title,
+        "summary": "Ringkasan & lainnya",
+        "pub_date": datetime(2021, 2, 13, 2, 0, tzinfo=UTC),
+        "duration": 61.6,
+        "audio_file": f"{guid}.mp3",
+        "audio_length": 12345,
+        "chapters": (Chapter("Pembuka", 0.0, 10.0), Chapter("1. Isi", 10.0, 61.6)),
+        "voice": "id-espeak",
+    }
+    values.update(kw)
+    return Episode(**values)  # type: ignore[arg-type]
+
+
+def test_hostile_text_is_escaped_and_parses() -> None:
+    xml = render_feed(FeedSettings(title=HOSTILE), (_episode(title=HOSTILE),))
+    assert b"<script>" not in xml
+    fp = feedparser.parse(xml)
+    assert not fp.bozo, fp.get("bozo_exception")
+    expected = " ".join(HOSTILE.replace("\x07", "").split())  # podcastparser squashes spaces
+    parsed = podcastparser.parse("http://localhost:8000/feed.xml", io.BytesIO(xml))
+    assert parsed["title"] == expected
+    assert parsed["episodes"][0]["title"] == expected
+
+
+def test_item_fields() -> None:
+    xml = render_feed(FeedSettings(base_url="https://contoh.id/pod/"), (_episode(),))
+    [entry] = feedparser.parse(xml).entries
+    assert entry.enclosures[0]["href"] == "https://contoh.id/pod/g1.mp3"
+    assert entry.enclosures[0]["length"] == "12345"
+    assert entry.id == "g1"
+    assert entry.guidislink is False
+    assert entry.published == "Sat, 13 Feb 2021 02:00:00 +0000"
+    assert entry.itunes_duration == "62"
+
+
+def test_store_round_trip_upsert_and_order(tmp_path: Path) -> None:
+    with Store(tmp_path / "episodes.db") as store:
+        store.put(_episode("lama", pub_date=datetime(2020, 1, 1, tzinfo=UTC)))
+        store.put(_episode("baru"))
+        store.put(_episode("lama", title="Judul baru", pub_date=datetime(2020, 1, 1, tzinfo=UTC)))
+        episodes = store.episodes()
+    assert [e.guid for e in episodes] == ["baru", "lama"]
+    assert episodes[1].title == "Judul baru"
+    assert episodes[0] == _episode("baru")
+
+
+def test_free_slug_keeps_own_and_avoids_others(tmp_path: Path) -> None:
+    with Store(tmp_path / "episodes.db") as store:
+        store.put(_episode("g1", slug="berita"))
+        assert store.free_slug("g1", "lain") == "berita"
+        assert store.free_slug("g2", "berita") == "berita-2"
+
+
+def test_store_has_schema_version_and_refuses_newer(tmp_path: Path) -> None:
+    path = tmp_path / "episodes.db"
+    Store(path).__exit__()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(FeedError, match="newer"):
+        Store(path)
