@@ -48,7 +48,7 @@ def test_mp3_format_and_chapters_as_ffmpeg_reads_them(narrated: Path) -> None:
     info = ffmpeg_info(narrated / f"{MD_SLUG}.mp3")
     assert "44100 Hz, mono" in info.audio
     assert "64 kb/s" in info.audio
-    assert [title for _, _, title in info.chapters] == MD_TITLES
+    assert [title for _, _, title in info.chapters] == MD_TITLES  # in time order in the file
     assert info.chapters[0][0] == 0.0
     for (_, end, _), (start, _, _) in zip(info.chapters, info.chapters[1:], strict=False):
         assert end == pytest.approx(start, abs=0.002)

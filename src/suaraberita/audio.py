@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from suaraberita.engines import Pcm
 from suaraberita.errors import AudioError
@@ -47,16 +48,26 @@ def ffmpeg_path() -> str:
         raise AudioError(f"no ffmpeg binary: {exc}", hint="reinstall imageio-ffmpeg") from exc
 
 
+def _pydub() -> Any:
+    """Import pydub pointed at our ffmpeg, without its warning about a missing system one."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        import pydub
+        import pydub.silence
+    pydub.AudioSegment.converter = ffmpeg_path()
+    return pydub
+
+
 def trim_silence(pcm: Pcm) -> Pcm:
     """Cut the engine's leading and trailing silence, so our pauses are exact."""
-    from pydub import AudioSegment
-    from pydub.silence import detect_leading_silence
+    pydub = _pydub()
+    detect = pydub.silence.detect_leading_silence
 
     if not pcm.data:
         return pcm
-    segment = AudioSegment(data=pcm.data, sample_width=2, frame_rate=pcm.rate, channels=1)
-    lead = detect_leading_silence(segment, silence_threshold=SILENCE_DBFS, chunk_size=5)
-    trail = detect_leading_silence(segment.reverse(), silence_threshold=SILENCE_DBFS, chunk_size=5)
+    segment = pydub.AudioSegment(data=pcm.data, sample_width=2, frame_rate=pcm.rate, channels=1)
+    lead = detect(segment, silence_threshold=SILENCE_DBFS, chunk_size=5)
+    trail = detect(segment.reverse(), silence_threshold=SILENCE_DBFS, chunk_size=5)
     total = len(segment)
     start = max(0, lead - EDGE_MARGIN_MS)
     end = min(total, total - trail + EDGE_MARGIN_MS)

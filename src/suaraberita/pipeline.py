@@ -133,8 +133,9 @@ def _tags(article: Article, options: NarrateOptions) -> EpisodeTags:
 
 
 def _summary(article: Article) -> str:
+    """Subtitle and first intro paragraph, as one short text."""
     parts = [p for p in (article.subtitle, *article.intro[:1]) if p]
-    text = " ".join(parts) or article.title
+    text = " ".join(p if p[-1] in ".!?…" else p + "." for p in parts) or article.title
     if len(text) > SUMMARY_MAX:
         text = text[: SUMMARY_MAX - 1].rsplit(" ", 1)[0] + "…"
     return text

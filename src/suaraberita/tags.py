@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from suaraberita.errors import AudioError
 
@@ -48,7 +49,7 @@ def write_tags(path: Path, tags: EpisodeTags, chapters: tuple[Chapter, ...]) -> 
         CTOCFlags,
     )  # fmt: skip
 
-    id3 = ID3()
+    id3 = _chapter_ordered_id3()
     id3.add(TIT2(encoding=3, text=[tags.title]))
     id3.add(TPE1(encoding=3, text=[tags.artist]))
     id3.add(TALB(encoding=3, text=[tags.album]))
@@ -86,6 +87,22 @@ def write_tags(path: Path, tags: EpisodeTags, chapters: tuple[Chapter, ...]) -> 
         id3.save(path, v2_version=3)
     except (MutagenError, OSError) as exc:
         raise AudioError(f"cannot write ID3 tags: {exc}", path=path) from exc
+
+
+def _chapter_ordered_id3() -> Any:
+    """An empty ID3 tag that writes its frames in the order they were added.
+
+    mutagen sorts frames by size; ffmpeg and some players list chapters in file order,
+    so CHAP frames must be written in time order.
+    """
+    from mutagen.id3 import ID3
+    from mutagen.id3._tags import save_frame
+
+    class InsertionOrderedID3(ID3):  # type: ignore[misc]
+        def _write(self, config: Any) -> bytearray:
+            return bytearray().join(save_frame(f, config=config) for f in self.values())
+
+    return InsertionOrderedID3()
 
 
 def read_chapters(path: Path) -> tuple[Chapter, ...]:
