@@ -44,7 +44,7 @@ def output_option(command: F) -> F:
 def cli(debug: bool) -> None:
     """Turn Indonesian news articles into podcast episodes.
 
-    Example: suaraberita narrate examples/kabar-pagi.md
+    Example: suaraberita narrate examples/bus-listrik-tirtasari.txt
     """
 
 
@@ -63,7 +63,7 @@ def narrate(files: tuple[str, ...], voice: str, output: Path, base_url: str, qui
     """Narrate articles (Markdown or pasted text; '-' for standard input) into MP3
     episodes with chapters, and add them to the podcast feed.
 
-    Example: suaraberita narrate examples/kabar-pagi.md --output output
+    Example: suaraberita narrate examples/bus-listrik-tirtasari.txt --output output
     """
     from suaraberita.feed import FeedSettings
     from suaraberita.pipeline import NarrateOptions, load_article, make_script
@@ -109,7 +109,7 @@ def narrate(files: tuple[str, ...], voice: str, output: Path, base_url: str, qui
 def preview(file: str, voice: str) -> None:
     """Print the chapters and the exact text that will be spoken.
 
-    Example: suaraberita preview examples/kabar-pagi.md
+    Example: suaraberita preview examples/bus-listrik-tirtasari.txt
     """
     from suaraberita.pipeline import load_article, make_script
     from suaraberita.voices import find_voice, voice_dirs
