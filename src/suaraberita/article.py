@@ -1,8 +1,34 @@
-"""Parse an article (Markdown with front matter, or text pasted from a news page)."""
+"""Parse an article (Markdown with front matter, or text pasted from a news page).
+
+Both shapes end up as the same list of blocks (paragraphs and headings), which one
+function turns into an `Article`: title, subtitle, intro, sections, with publisher
+noise removed by `suaraberita.noise`.
+
+>>> article = parse_article("Judul Berita\\n\\nParagraf pembuka.\\n\\n1. Bagian satu\\n\\nIsi.")
+>>> article.title, article.intro, article.sections[0].number, article.sections[0].heading
+('Judul Berita', ('Paragraf pembuka.',), 1, 'Bagian satu')
+"""
 
 from __future__ import annotations
 
+import codecs
+import datetime as dt
+import re
+import stat
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from suaraberita.errors import InputError
+from suaraberita.noise import clean, is_noise
 
 
 @dataclass(frozen=True)
@@ -36,6 +62,515 @@ class Article:
     source: str = "-"  # file name the article came from, for messages
 
 
-def parse_article(text: str, source: str = "-") -> Article:
-    """Parse article text. Raises InputError naming `source` when it is not an article."""
-    raise NotImplementedError
+KINDS = ("auto", "markdown", "text")
+MAX_SUBTITLE_WORDS = 12  # a longer second line is the first paragraph, not a subtitle
+MAX_HEADING_WORDS = 15  # "1. ..." lines longer than this are numbered sentences
+DEFAULT_MAX_BYTES = 2_000_000
+
+_SENTENCE_END = re.compile(r"[.!?…:][\"'”’)\]]*$")
+_NUMBERED = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
+_BULLET = re.compile(r"^(?:[•·▪●◦‣∙]\s*|[-*]\s+)(?=\S)")
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE)
+_FRONT_OPEN = re.compile(r"\A---[ \t]*(?:\n|\Z)")
+_INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\u2060\u00ad\ufeff")
+
+
+# --- reading bytes -------------------------------------------------------------
+
+
+def read_article_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read an article file as text, turning every OS problem into an InputError."""
+    try:
+        info = path.stat()
+    except FileNotFoundError as error:
+        raise InputError(
+            "no such file", path=path, hint="the path is misspelt, or the file was moved"
+        ) from error
+    except OSError as error:
+        raise InputError(f"cannot open the file: {error.strerror}", path=path) from error
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(
+            "this is a directory, not an article file",
+            path=path,
+            hint="give the path of a .md or .txt file inside it",
+        )
+    if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
+        raise _too_large(path, info.st_size, max_bytes)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except PermissionError as error:
+        raise InputError(
+            "cannot read the file: permission denied",
+            path=path,
+            hint="the file's permissions do not let you read it",
+        ) from error
+    except OSError as error:
+        raise InputError(f"cannot read the file: {error.strerror}", path=path) from error
+    if len(data) > max_bytes:
+        raise _too_large(path, len(data), max_bytes)
+    return decode_article_bytes(data, str(path))
+
+
+def _too_large(path: Path, size: int, max_bytes: int) -> InputError:
+    """A news article is a few kB; megabytes mean a wrong file, not a long article."""
+    shown = f"more than {max_bytes:,}" if size > max_bytes + 1 else f"{size:,}"
+    return InputError(
+        f"the file is too large for an article ({shown} bytes)",
+        path=path,
+        hint=f"articles are limited to {max_bytes:,} bytes; this is probably not the "
+        "article file (or raise the limit)",
+    )
+
+
+def decode_article_bytes(data: bytes, source: str) -> str:
+    """UTF-8 bytes to text with LF line ends; refuse binary, other encodings and blanks.
+
+    >>> decode_article_bytes(b"\\xef\\xbb\\xbfJudul\\r\\n\\r\\nIsi.\\r", "a.txt")
+    'Judul\\n\\nIsi.\\n'
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError(
+            "the text is UTF-16, not UTF-8", path=source, hint="save the file as UTF-8"
+        )
+    body = data.removeprefix(codecs.BOM_UTF8)
+    if b"\x00" in body:
+        raise InputError("this is a binary file, not text", path=source, hint=_binary_hint(body))
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _not_utf8(data, error.start + len(data) - len(body), source) from error
+    text = normalise_newlines(text)
+    if not text.strip():
+        raise InputError(
+            "the article is empty",
+            path=source,
+            hint="the file has no text, only blank lines or spaces",
+        )
+    return text
+
+
+def _not_utf8(data: bytes, offset: int, source: str) -> InputError:
+    """Name the first bad byte, so the user can find it in an editor."""
+    line = data[:offset].count(b"\n") + 1
+    return InputError(
+        f"the text is not valid UTF-8 (byte 0x{data[offset]:02X} at offset {offset}, line {line})",
+        path=source,
+        hint="the file is in another encoding (such as Windows-1252); save the file as UTF-8",
+    )
+
+
+def _binary_hint(data: bytes) -> str:
+    """Guess what the binary file is from its first bytes."""
+    if data.startswith(b"%PDF"):
+        return "this is a PDF; copy its text into a .txt file"
+    if data.startswith(b"PK\x03\x04"):
+        return "this looks like a Word (.docx) or zip file; save the article as plain text"
+    return "the file contains NUL bytes; give a .md or .txt file saved as UTF-8 text"
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and CR to LF, and no byte order mark, whatever produced the text."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --- parsing -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A paragraph (level 0) or a heading (level 1-6), as plain text."""
+
+    text: str
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class _Head:
+    """What comes before the body: title, subtitle and front matter."""
+
+    title: str
+    subtitle: str | None = None
+    meta: Meta = field(default_factory=Meta)
+
+
+def detect_kind(text: str) -> str:
+    """ "markdown" when the text starts with front matter or has a "#" heading line.
+
+    >>> detect_kind("# Judul\\n\\nIsi."), detect_kind("Judul\\n\\nIsi.")
+    ('markdown', 'text')
+    """
+    text = normalise_newlines(text).lstrip("\n")
+    if _FRONT_OPEN.match(text) or _ATX_HEADING.search(text):
+        return "markdown"
+    return "text"
+
+
+def parse_article(text: str, source: str = "-", kind: str = "auto") -> Article:
+    """Parse article text. Raises InputError naming `source` when it is not an article.
+
+    `kind` is "auto", "markdown" or "text" (text pasted from a news page).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+    text = normalise_newlines(text)
+    if not text.strip():
+        raise InputError(
+            "the article is empty",
+            path=source,
+            hint="nothing was pasted, or this is the wrong file",
+        )
+    if kind == "auto":
+        kind = detect_kind(text)
+    parse = _parse_markdown if kind == "markdown" else _parse_text
+    head, blocks = parse(text, source)
+    return _assemble(head, blocks, source)
+
+
+def _assemble(head: _Head, blocks: Sequence[_Block], source: str) -> Article:
+    """Split blocks into intro and sections, and drop publisher noise from each."""
+    intro: list[str] = []
+    sections: list[tuple[str, list[str]]] = []
+    for block in blocks:
+        if block.level:
+            sections.append((block.text, []))
+        else:
+            (sections[-1][1] if sections else intro).append(block.text)
+    body = tuple(_body(intro, head.title))
+    parts = tuple(_section(heading, paragraphs, head.title) for heading, paragraphs in sections)
+    if not body and not any(part.paragraphs for part in parts):
+        raise _no_body(source, had_text=bool(intro) or any(p for _, p in sections))
+    return Article(head.title, body, parts, head.subtitle, head.meta, source)
+
+
+def _section(heading: str, paragraphs: list[str], title: str) -> Section:
+    """One section; "1. Judul" gives number 1 and heading "Judul"."""
+    number, text = _split_number(heading)
+    return Section(text, tuple(_body(paragraphs, title)), number)
+
+
+def _split_number(heading: str) -> tuple[int | None, str]:
+    """ "3. Judul" -> (3, "Judul"); "Judul" -> (None, "Judul")."""
+    match = _NUMBERED.match(heading)
+    return (int(match[1]), match[2]) if match else (None, heading)
+
+
+def _body(paragraphs: list[str], title: str) -> list[str]:
+    """Noise removed, then list bullets, which only served to spot tag lists."""
+    kept = (_BULLET.sub("", paragraph) for paragraph in clean(paragraphs, title))
+    return [paragraph for paragraph in kept if paragraph]
+
+
+def _no_body(source: str, had_text: bool) -> InputError:
+    """Distinguish "nothing after the title" from "everything was taken for noise"."""
+    hint = (
+        "every paragraph after the title looks like publisher noise (captions, 'Baca Juga', "
+        "bylines, footers)"
+        if had_text
+        else "only the headline is there; paste the whole article, paragraphs separated "
+        "by blank lines"
+    )
+    return InputError("the article has a title but no body text", path=source, hint=hint)
+
+
+def _no_title(source: str) -> InputError:
+    return InputError(
+        "the article has no title",
+        path=source,
+        hint="there is no 'title:' in the front matter, no '# ' heading and no paragraph",
+    )
+
+
+def _tidy(text: str) -> str:
+    """Collapse runs of white space and drop invisible characters; quotes stay as written."""
+    return " ".join(text.translate(_INVISIBLE).split())
+
+
+# --- pasted text ---------------------------------------------------------------
+
+
+def _parse_text(text: str, source: str) -> tuple[_Head, list[_Block]]:
+    """Title line, optional subtitle line, then paragraphs and "1. Heading" lines."""
+    lines = [_tidy(line) for line in text.split("\n")]
+    start = next((index for index, line in enumerate(lines) if line), None)
+    if start is None:
+        raise _no_title(source)
+    title = lines[start]
+    subtitle, rest = _take_subtitle(lines, start + 1, title)
+    return _Head(title, subtitle), _text_blocks(lines[rest:])
+
+
+def _take_subtitle(lines: list[str], start: int, title: str) -> tuple[str | None, int]:
+    """The line after the title is a subtitle when it is short and stands alone."""
+    index = next((i for i in range(start, len(lines)) if lines[i]), None)
+    if index is None:
+        return None, len(lines)
+    line = lines[index]
+    alone = index + 1 == len(lines) or not lines[index + 1]
+    short = len(line.split()) <= MAX_SUBTITLE_WORDS
+    if (
+        alone
+        and short
+        and not _SENTENCE_END.search(line)
+        and not _NUMBERED.match(line)
+        and is_noise(line, title) is None
+    ):
+        return line, index + 1
+    return None, start
+
+
+def _text_blocks(lines: list[str]) -> list[_Block]:
+    """Group tidy lines into paragraphs and headings.
+
+    A blank line ends a paragraph. So does a single line break, unless the next line
+    visibly continues the sentence (see `_continues`): news pages paste one
+    paragraph per line, while hand-wrapped text breaks mid-sentence.
+    """
+    blocks: list[_Block] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            blocks.append(_Block(" ".join(current)))
+            current.clear()
+
+    for index, line in enumerate(lines):
+        previous = current[-1] if current else None
+        if not line:
+            flush()
+        elif _is_heading_line(lines, index, previous):
+            flush()
+            blocks.append(_Block(line, level=2))
+        else:
+            if previous is not None and not _continues(previous, line):
+                flush()
+            current.append(line)
+    flush()
+    return blocks
+
+
+def _is_heading_line(lines: list[str], index: int, previous: str | None) -> bool:
+    """ "1. Aplikasi eksklusif": a number, a dot, a short heading, no final period.
+
+    It must start a block (or follow a finished sentence), and the next line must
+    not be numbered too, or it is a numbered list.
+    """
+    line = lines[index]
+    match = _NUMBERED.match(line)
+    if not match or len(match[2].split()) > MAX_HEADING_WORDS:
+        return False
+    if line.endswith((".", ",", ";", ":")):
+        return False
+    if previous is not None and not _SENTENCE_END.search(previous):
+        return False
+    following = lines[index + 1] if index + 1 < len(lines) else ""
+    return not _NUMBERED.match(following)
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether `line` carries on the sentence of `previous` (a wrapped line)."""
+    if _BULLET.match(line) or _SENTENCE_END.search(previous):
+        return False
+    return line[0].islower() or previous.endswith((",", ";", "–", "—", "-", "("))
+
+
+# --- Markdown ------------------------------------------------------------------
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    """CommonMark with front matter and ~~strike~~ (so the tildes are not read aloud)."""
+    return MarkdownIt("commonmark").use(front_matter_plugin).enable("strikethrough")
+
+
+def _parse_markdown(text: str, source: str) -> tuple[_Head, list[_Block]]:
+    """Front matter for the head, then blocks from the token stream."""
+    stripped = text.lstrip("\n")
+    offset = len(text) - len(stripped)  # blank lines before the front matter
+    tokens = _markdown().parse(stripped)
+    data: dict[str, Any] = {}
+    if tokens and tokens[0].type == "front_matter":
+        first_line = offset + (tokens[0].map[0] if tokens[0].map else 0) + 1
+        data = _load_front_matter(tokens[0].content, first_line, source)
+    elif _FRONT_OPEN.match(stripped):
+        raise InputError(
+            f"the front matter opened on line {offset + 1} is not closed",
+            path=source,
+            hint="add a line with only '---' after the last field",
+        )
+    head = _head_from_front_matter(data, source)
+    blocks = _markdown_blocks(tokens)
+    if head.title:
+        if blocks and blocks[0].level == 1 and _tidy(blocks[0].text) == head.title:
+            blocks = blocks[1:]  # "# Title" repeating the front matter title
+        return head, blocks
+    return _title_from_blocks(head, blocks, source)
+
+
+def _title_from_blocks(
+    head: _Head, blocks: list[_Block], source: str
+) -> tuple[_Head, list[_Block]]:
+    """No front matter title: the first "# " heading, else the first paragraph."""
+    index = next((i for i, block in enumerate(blocks) if block.level == 1), None)
+    if index is None:
+        index = next((i for i, block in enumerate(blocks) if block.level == 0), None)
+    if index is None:
+        raise _no_title(source)
+    title = blocks[index].text
+    return _Head(title, head.subtitle, head.meta), blocks[:index] + blocks[index + 1 :]
+
+
+def _markdown_blocks(tokens: Sequence[Token]) -> list[_Block]:
+    """Headings and paragraphs (list items and quotes included); HTML and code are skipped."""
+    blocks: list[_Block] = []
+    for opener, token in pairwise(tokens):
+        if token.type != "inline":
+            continue
+        text = _inline_text(token)
+        if not text:
+            continue  # e.g. a paragraph holding only an image
+        if opener.type == "heading_open":
+            blocks.append(_Block(text, level=int(opener.tag[1:])))
+        elif opener.type == "paragraph_open":
+            blocks.append(_Block(text))
+    return blocks
+
+
+def _inline_text(token: Token) -> str:
+    """Plain text of an inline token: markup and images gone, links kept as their text.
+
+    ~~Struck~~ text is dropped too: the writer crossed it out.
+    """
+    parts: list[str] = []
+    struck = 0
+    for child in token.children or []:
+        struck += {"s_open": 1, "s_close": -1}.get(child.type, 0)
+        if struck:
+            continue
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return _tidy("".join(parts))
+
+
+# --- front matter --------------------------------------------------------------
+
+
+def _load_front_matter(content: str, first_line: int, source: str) -> dict[str, Any]:
+    """YAML to a mapping; `first_line` is the file line of the opening '---'."""
+    try:
+        data = yaml.safe_load(content)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f" on line {first_line + 1 + mark.line}" if mark is not None else ""
+        raise InputError(
+            f"the front matter is not valid YAML{where}: {error.problem or error.context}",
+            path=source,
+            hint="a value containing ': ' or starting with a quote must be quoted as a whole",
+        ) from error
+    except yaml.YAMLError as error:
+        raise InputError(f"the front matter is not valid YAML: {error}", path=source) from error
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(
+            f"the front matter is a {_type_name(data)}, not a set of fields",
+            path=source,
+            hint="write it as 'name: value' lines between two '---' lines",
+        )
+    return data
+
+
+def _head_from_front_matter(data: dict[str, Any], source: str) -> _Head:
+    """Title, subtitle and Meta from the known fields; other fields are ignored."""
+    text = _field_reader(data, source)
+    meta = Meta(
+        author=text("author"),
+        date=_date_field(data, source),
+        url=text("url"),
+        image=text("image"),
+        id=_id_field(data, source),
+        tags=_tags_field(data, source),
+    )
+    return _Head(text("title") or "", text("subtitle"), meta)
+
+
+def _field_reader(data: dict[str, Any], source: str) -> Callable[[str], str | None]:
+    """A reader for string fields: None when absent or blank, InputError when not text."""
+
+    def read(name: str) -> str | None:
+        value = data.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise _wrong_type(name, "text", value, source)
+        return _tidy(value) or None
+
+    return read
+
+
+def _date_field(data: dict[str, Any], source: str) -> str | None:
+    """YAML turns 2024-02-13 into a date; store it as an ISO string."""
+    value = data.get("date")
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, dt.date):  # datetime is a date too
+        return value.isoformat()
+    raise _wrong_type("date", "a date such as 2024-02-13", value, source)
+
+
+def _id_field(data: dict[str, Any], source: str) -> str | None:
+    """An id may be written as a bare number; keep it as text."""
+    value = data.get("id")
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        return _tidy(value) or None
+    raise _wrong_type("id", "text or a number", value, source)
+
+
+def _tags_field(data: dict[str, Any], source: str) -> tuple[str, ...]:
+    """A list of strings, or one string of comma-separated tags."""
+    value = data.get("tags")
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(tag for tag in (_tidy(part) for part in value.split(",")) if tag)
+    if isinstance(value, list) and all(isinstance(tag, str) for tag in value):
+        return tuple(tag for tag in (_tidy(part) for part in value) if tag)
+    raise _wrong_type("tags", "a list of strings", value, source)
+
+
+def _wrong_type(name: str, expected: str, value: object, source: str) -> InputError:
+    return InputError(
+        f"front matter field '{name}' must be {expected}, not {_type_name(value)}",
+        path=source,
+        hint=f"write e.g. {_EXAMPLES.get(name, name + ': ...')}",
+    )
+
+
+_EXAMPLES = {
+    "tags": "tags: [ekonomi, jakarta]",
+    "date": "date: 2024-02-13",
+    "title": 'title: "Judul berita"',
+}
+
+
+def _type_name(value: object) -> str:
+    """YAML words for Python types, as the user wrote YAML."""
+    names = {
+        dict: "mapping",
+        list: "list",
+        str: "text",
+        bool: "true/false",
+        int: "number",
+        float: "number",
+        dt.date: "date",
+        dt.datetime: "date and time",
+    }
+    return names.get(type(value), type(value).__name__)
