@@ -152,6 +152,8 @@ def _pub_date(article: Article, previous: Episode | None, now: datetime) -> date
                 path=article.source,
                 hint="write it as 2021-02-13 or 2021-02-13T09:30:00+07:00",
             ) from None
+        if len(article.meta.date) == 10:  # a bare date: midday, the same day anywhere
+            parsed = parsed.replace(hour=12)
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=WIB)
         return parsed
