@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 import warnings
@@ -15,13 +16,28 @@ from suaraberita.errors import AudioError
 
 SILENCE_DBFS = -50.0  # quieter than this at an utterance's edge counts as silence
 EDGE_MARGIN_MS = 15  # keep a sliver so plosives and breaths are not clipped
+LIMITER_HEADROOM = 1.5  # dB below the true-peak ceiling: the limiter sees sample peaks only
+MAX_GAIN = 30.0  # dB; more would only lift noise
 
 
 @dataclass(frozen=True)
 class AudioFormat:
     sample_rate: int = 44100
-    channels: int = 1
+    channels: int = 1  # speech podcasts are fine in mono
     bitrate: str = "64k"
+    loudness: float = -16.0  # integrated LUFS target as podcasts state it (for stereo)
+    true_peak: float = -1.0  # dBTP ceiling
+
+    @property
+    def mono_target(self) -> float:
+        """The target on a plain BS.1770 meter: a mono file reads 3 LU below stereo."""
+        return self.loudness - 3.0 if self.channels == 1 else self.loudness
+
+
+@dataclass(frozen=True)
+class Loudness:
+    integrated: float  # LUFS on a plain BS.1770 meter
+    true_peak: float  # dBTP
 
 
 @dataclass(frozen=True)
@@ -36,6 +52,7 @@ class Span:
 class Rendered:
     spans: tuple[Span, ...]  # one per utterance, in order
     duration: float  # seconds of audio written
+    loudness: Loudness  # of the encoded result
 
 
 def ffmpeg_path() -> str:
@@ -82,72 +99,142 @@ def render(
     takes: Iterable[tuple[Pcm, float]],
     out: Path,
     fmt: AudioFormat = AudioFormat(),
+    tempo: float = 1.0,
     ffmpeg: str | None = None,
     on_take: Callable[[], None] | None = None,
 ) -> Rendered:
-    """Encode (speech, pause after) pairs into `out`, streaming PCM to ffmpeg.
+    """Encode (speech, pause after) pairs into the MP3 `out`, loudness-normalised.
 
-    `takes` is consumed lazily, so an episode's PCM is never held in memory whole.
+    `takes` is consumed lazily and spooled to a raw file beside `out` while a second
+    ffmpeg measures its loudness as it arrives; one encode then applies tempo, gain and,
+    only when the peaks need it, a limiter. No episode is ever held in memory whole.
     Every take must have the sample rate of the first one.
     """
+    binary = ffmpeg or ffmpeg_path()
     spans: list[Span] = []
     frames = 0
     rate: int | None = None
-    encoder: subprocess.Popen[bytes] | None = None
-    with tempfile.TemporaryFile() as log:
+    meter: _Ffmpeg | None = None
+    with tempfile.TemporaryFile(dir=out.parent) as spool:
         try:
             for pcm, pause in takes:
                 if rate is None:
                     rate = pcm.rate
-                    encoder = _start_encoder(rate, out, fmt, ffmpeg or ffmpeg_path(), log)
+                    meter = _Ffmpeg(binary, [*_raw_input(rate), *_measure_args(fmt, tempo)])
                 elif pcm.rate != rate:
                     raise AudioError(f"sample rate changed from {rate} to {pcm.rate} Hz")
-                assert encoder is not None
+                assert meter is not None
                 speech = trim_silence(pcm)
                 silence = round(pause * rate)
-                spans.append(Span(frames / rate, (frames + speech.frames) / rate))
-                _write(encoder, speech.data + bytes(2 * silence), log)
+                spans.append(Span(frames / rate / tempo, (frames + speech.frames) / rate / tempo))
+                chunk = speech.data + bytes(2 * silence)
+                spool.write(chunk)
+                meter.feed(chunk)
                 frames += speech.frames + silence
                 if on_take:
                     on_take()
-            if encoder is None or rate is None:
+            if meter is None or rate is None:
                 raise AudioError("nothing to encode: the script has no speech")
-            assert encoder.stdin is not None
-            encoder.stdin.close()
-            if encoder.wait() != 0:
-                raise AudioError(f"ffmpeg failed to encode {out.name}: {_tail(log)}")
+            measured = parse_ebur128(meter.finish("measure the loudness"))
+            spool.flush()
+            spool.seek(0)
+            encode = [*_raw_input(rate), *_encode_args(fmt, tempo, measured), str(out)]
+            result = parse_ebur128(_Ffmpeg(binary, encode, stdin=spool).finish(f"encode {out}"))
         finally:
-            if encoder is not None and encoder.poll() is None:
-                encoder.kill()
-                encoder.wait()
-    return Rendered(tuple(spans), frames / rate)
+            if meter is not None:
+                meter.kill()
+    return Rendered(tuple(spans), frames / rate / tempo, result)
 
 
-def _start_encoder(
-    rate: int, out: Path, fmt: AudioFormat, ffmpeg: str, log: IO[bytes]
-) -> subprocess.Popen[bytes]:
-    args = [
-        ffmpeg, "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-        "-ar", str(fmt.sample_rate), "-ac", str(fmt.channels),
-        "-c:a", "libmp3lame", "-b:a", fmt.bitrate, "-f", "mp3", str(out),
-    ]  # fmt: skip
-    try:
-        return subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log)
-    except OSError as exc:
-        raise AudioError(f"cannot start ffmpeg ({ffmpeg}): {exc}") from exc
+def _raw_input(rate: int) -> list[str]:
+    return ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0"]
 
 
-def _write(encoder: subprocess.Popen[bytes], data: bytes, log: IO[bytes]) -> None:
-    assert encoder.stdin is not None  # opened with stdin=PIPE
-    try:
-        encoder.stdin.write(data)
-    except BrokenPipeError:
-        encoder.wait()
-        raise AudioError(f"ffmpeg stopped while encoding: {_tail(log)}") from None
+def _shape(fmt: AudioFormat, tempo: float) -> str:
+    """Tempo and output rate: applied before measuring, so the measure is of the result."""
+    steps = [f"atempo={tempo:.4f}"] if tempo != 1.0 else []
+    return ",".join([*steps, f"aresample={fmt.sample_rate}"])
 
 
-def _tail(log: IO[bytes]) -> str:
-    log.seek(0)
-    lines = log.read().decode("utf-8", "replace").strip().splitlines()
-    return lines[-1] if lines else "no message"
+def _measure_args(fmt: AudioFormat, tempo: float) -> list[str]:
+    return ["-af", f"{_shape(fmt, tempo)},ebur128=peak=true:framelog=quiet", "-f", "null", "-"]
+
+
+def _encode_args(fmt: AudioFormat, tempo: float, measured: Loudness) -> list[str]:
+    """Linear gain to the target; a limiter only if the gained peaks would pass the ceiling."""
+    gain = 0.0
+    if measured.integrated > -70.0:  # -70 LUFS is the meter's floor: nothing audible
+        gain = min(MAX_GAIN, fmt.mono_target - measured.integrated)
+    steps = [_shape(fmt, tempo), f"volume={gain:.2f}dB"]
+    ceiling = fmt.true_peak - LIMITER_HEADROOM
+    if measured.true_peak + gain > ceiling:
+        limit = 10 ** (ceiling / 20)
+        steps.append(f"alimiter=limit={limit:.4f}:attack=2:release=50:level=disabled")
+    if fmt.channels == 2:
+        steps.append("aformat=channel_layouts=stereo")
+    steps.append("ebur128=peak=true:framelog=quiet")
+    return ["-af", ",".join(steps), "-c:a", "libmp3lame", "-b:a", fmt.bitrate, "-f", "mp3"]
+
+
+def parse_ebur128(log: str) -> Loudness:
+    r"""Integrated loudness and true peak from the summary ffmpeg's ebur128 filter prints.
+
+    >>> parse_ebur128("  I:  -19.1 LUFS\n  Threshold: -29 LUFS\n  Peak:  -2.5 dBFS\n")
+    Loudness(integrated=-19.1, true_peak=-2.5)
+    >>> parse_ebur128("  I:  -70.0 LUFS\n  Peak:  -inf dBFS\n")
+    Loudness(integrated=-70.0, true_peak=-inf)
+    """
+    integrated = re.findall(r"^\s*I:\s+(-?[\d.]+|-inf) LUFS", log, re.MULTILINE)
+    peak = re.findall(r"^\s*Peak:\s+(-?[\d.]+|-inf) dBFS", log, re.MULTILINE)
+    if not integrated or not peak:
+        raise AudioError("ffmpeg printed no loudness summary")
+    return Loudness(float(integrated[-1]), float(peak[-1]))
+
+
+class _Ffmpeg:
+    """One ffmpeg process reading raw PCM from a pipe or a file; its log kept aside."""
+
+    def __init__(self, binary: str, args: list[str], stdin: IO[bytes] | None = None) -> None:
+        self._log = tempfile.TemporaryFile()
+        command = [binary, "-hide_banner", "-nostats", "-loglevel", "info", "-y", *args]
+        try:
+            self._process = subprocess.Popen(
+                command,
+                stdin=stdin if stdin is not None else subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=self._log,
+            )
+        except OSError as exc:
+            self._log.close()
+            raise AudioError(f"cannot start ffmpeg ({binary}): {exc}") from exc
+
+    def feed(self, data: bytes) -> None:
+        assert self._process.stdin is not None  # opened with stdin=PIPE
+        try:
+            self._process.stdin.write(data)
+        except BrokenPipeError:
+            self._process.wait()
+            raise AudioError(f"ffmpeg stopped early: {self._tail()}") from None
+
+    def finish(self, what: str) -> str:
+        """Wait for the end; the log on success, an AudioError naming `what` otherwise."""
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        try:
+            if self._process.wait() != 0:
+                raise AudioError(f"ffmpeg failed to {what}: {self._tail()}")
+            self._log.seek(0)
+            return self._log.read().decode("utf-8", "replace")
+        finally:
+            self._log.close()
+
+    def kill(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._log.close()
+
+    def _tail(self) -> str:
+        self._log.seek(0)
+        lines = self._log.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else "no message"

@@ -96,7 +96,8 @@ def narrate(files: tuple[str, ...], voice: str, output: Path, base_url: str, qui
             minutes, seconds = divmod(round(done.episode.duration), 60)
             click.echo(
                 f"{source}: {done.audio_path} ({minutes}:{seconds:02d}, "
-                f"{len(done.episode.chapters)} chapters); feed {done.feed_path}"
+                f"{len(done.episode.chapters)} chapters, {done.loudness.integrated:.1f} LUFS, "
+                f"true peak {done.loudness.true_peak:.1f} dBTP); feed {done.feed_path}"
             )
     if failures:
         click.echo(f"{len(failures)} of {len(files)} articles failed.", err=True)

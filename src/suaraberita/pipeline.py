@@ -8,7 +8,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from suaraberita.article import Article, decode_article_bytes, parse_article, read_article_file
-from suaraberita.audio import AudioFormat, Rendered, render
+from suaraberita.audio import AudioFormat, Loudness, Rendered, render
+from suaraberita.cover import Cover, default_cover
 from suaraberita.engines import Engine, Pcm, create_engine
 from suaraberita.errors import EngineError, InputError, SuaraberitaError
 from suaraberita.feed import FeedSettings, render_feed
@@ -16,7 +17,8 @@ from suaraberita.files import atomic_path, atomic_write, folder_lock, slugify
 from suaraberita.normalize import normalize
 from suaraberita.script import Script, build_script
 from suaraberita.store import Episode, Store
-from suaraberita.tags import Chapter, EpisodeTags, write_tags
+from suaraberita.tags import Chapter, EpisodeTags, chapters_json, write_tags
+from suaraberita.transcript import make_cues, plain_text, render_srt, render_vtt
 from suaraberita.voices import Voice
 
 WIB = timezone(timedelta(hours=7), "WIB")  # dates without a zone are Jakarta time
@@ -32,6 +34,7 @@ class NarrateOptions:
     feed: FeedSettings
     now: datetime  # the clock, passed in so tests can fix it
     audio: AudioFormat = field(default_factory=AudioFormat)
+    cover: Cover = field(default_factory=default_cover)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,13 @@ class Narration:
     episode: Episode
     audio_path: Path
     feed_path: Path
+    loudness: Loudness  # measured on the encoded episode
+    sidecars: tuple[Path, ...]  # chapters JSON, WebVTT, SRT
+
+
+def sidecar_names(slug: str) -> tuple[str, str, str]:
+    """Chapters JSON, WebVTT and SRT files that sit beside `<slug>.mp3`."""
+    return f"{slug}.chapters.json", f"{slug}.vtt", f"{slug}.srt"
 
 
 def load_article(source: str, stdin: bytes | None = None) -> Article:
@@ -69,9 +79,24 @@ def narrate(
 
     audio_path = output / f"{slug}.mp3"
     with atomic_path(audio_path) as temp:
-        rendered = render(_takes(script, engine), temp, options.audio, on_take=on_utterance)
+        rendered = render(
+            _takes(script, engine),
+            temp,
+            options.audio,
+            tempo=options.voice.tempo,
+            on_take=on_utterance,
+        )
         chapters = chapter_marks(script, rendered)
-        write_tags(temp, _tags(article, options), chapters)
+        written = [u.text for u in script.utterances]
+        write_tags(temp, _tags(article, options, plain_text(written)), chapters)
+    cues = make_cues(written, rendered.spans)
+    sidecars = tuple(output / name for name in sidecar_names(slug))
+    for path, data in zip(
+        sidecars,
+        (chapters_json(chapters), render_vtt(cues).encode(), render_srt(cues).encode()),
+        strict=True,
+    ):
+        atomic_write(path, data)
     episode = Episode(
         guid=guid,
         slug=slug,
@@ -91,7 +116,7 @@ def narrate(
     with folder_lock(output), Store(output / STORE_NAME) as store:
         store.put(episode)
         atomic_write(feed_path, render_feed(options.feed, store.episodes()))
-    return Narration(episode, audio_path, feed_path)
+    return Narration(episode, audio_path, feed_path, rendered.loudness, sidecars)
 
 
 def chapter_marks(script: Script, rendered: Rendered) -> tuple[Chapter, ...]:
@@ -121,7 +146,7 @@ def _takes(script: Script, engine: Engine) -> Iterator[tuple[Pcm, float]]:
         yield pcm, utterance.pause_after
 
 
-def _tags(article: Article, options: NarrateOptions) -> EpisodeTags:
+def _tags(article: Article, options: NarrateOptions, transcript: str) -> EpisodeTags:
     return EpisodeTags(
         title=article.title,
         artist=article.meta.author or options.feed.author,
@@ -129,6 +154,8 @@ def _tags(article: Article, options: NarrateOptions) -> EpisodeTags:
         date=(article.meta.date or options.now.date().isoformat())[:10],
         comment=_summary(article),
         url=article.meta.url,
+        cover=options.cover,
+        transcript=transcript,
     )
 
 

@@ -10,6 +10,7 @@ from suaraberita.article import Article, Section
 from suaraberita.voices import Pauses
 
 Normalizer = Callable[[str], str]
+_Line = tuple[str, str, float]  # (as written, text to normalise and speak, pause after)
 
 CHAPTER_TITLE_MAX = 50
 
@@ -94,15 +95,15 @@ def section_label(section: Section) -> str:
 
 def build_script(article: Article, pauses: Pauses, normalize: Normalizer) -> Script:
     """An opening chapter (title, subtitle, intro), then one chapter per section."""
-    opening: list[tuple[str, float]] = [(article.title, pauses.after_title)]
+    opening: list[_Line] = [(article.title, article.title, pauses.after_title)]
     if article.subtitle:
-        opening.append((article.subtitle, pauses.after_title))
+        opening.append((article.subtitle, article.subtitle, pauses.after_title))
     opening += _paragraphs(article.intro, pauses)
     parts = [(chapter_title(article.title), opening)]
     for section in article.sections:
-        announce = _announcement(section, normalize)
-        lines = [(announce, pauses.after_heading), *_paragraphs(section.paragraphs, pauses)]
-        parts.append((chapter_title(section_label(section)), lines))
+        label = section_label(section)
+        announce = (label, _announcement(section, normalize), pauses.after_heading)
+        parts.append((chapter_title(label), [announce, *_paragraphs(section.paragraphs, pauses)]))
 
     built: list[Part] = []
     for index, (title, lines) in enumerate(parts):
@@ -125,22 +126,22 @@ def _announcement(section: Section, normalize: Normalizer) -> str:
     return f"{number[:1].upper()}{number[1:]}. {heading}."
 
 
-def _paragraphs(paragraphs: Iterable[str], pauses: Pauses) -> list[tuple[str, float]]:
+def _paragraphs(paragraphs: Iterable[str], pauses: Pauses) -> list[_Line]:
     """Sentences of each paragraph, with a sentence or paragraph pause after each."""
-    lines: list[tuple[str, float]] = []
+    lines: list[_Line] = []
     for paragraph in paragraphs:
         sentences = split_sentences(paragraph)
         for i, sentence in enumerate(sentences):
             last = i == len(sentences) - 1
             pause = pauses.between_paragraphs if last else pauses.between_sentences
-            lines.append((sentence, pause))
+            lines.append((sentence, sentence, pause))
     return lines
 
 
-def _utterances(lines: list[tuple[str, float]], normalize: Normalizer) -> list[Utterance]:
+def _utterances(lines: list[_Line], normalize: Normalizer) -> list[Utterance]:
     out: list[Utterance] = []
-    for text, pause in lines:
-        spoken = " ".join(normalize(text).split())
+    for written, to_say, pause in lines:
+        spoken = " ".join(normalize(to_say).split())
         if any(ch.isalnum() for ch in spoken):  # skip lines with nothing to say
-            out.append(Utterance(text, spoken, pause))
+            out.append(Utterance(written, spoken, pause))
     return out

@@ -30,13 +30,18 @@ class Voice:
     language: str
     rate: int = 160
     pitch: int = 50
+    tempo: float = 1.0  # pitch-preserving speed factor applied to the finished audio
     description: str = ""
     pauses: Pauses = Pauses()
     path: Path | None = None  # the profile it was loaded from
 
 
 DEFAULT_VOICE = "id-espeak"
-_LIMITS = {"rate": (80, 450), "pitch": (0, 100)}
+_LIMITS: dict[str, tuple[type, float, float]] = {
+    "rate": (int, 80, 450),
+    "pitch": (int, 0, 100),
+    "tempo": (float, 0.5, 2.0),
+}
 
 
 def builtin_voice_dir() -> Path:
@@ -89,17 +94,16 @@ def load_voice(path: Path) -> Voice:
 
 
 def _voice_from_table(raw: dict[str, Any], path: Path) -> Voice:
-    known = {"name", "description", "engine", "language", "rate", "pitch", "pauses"}
+    known = {"name", "description", "engine", "language", "pauses", *_LIMITS}
     for key in raw:
         if key not in known:
             raise ConfigError(f"unknown key {key!r}", path=path, hint=f"keys: {sorted(known)}")
     engine = _get(raw, "engine", str, path)
     language = _get(raw, "language", str, path)
     values: dict[str, Any] = {}
-    for key in ("rate", "pitch"):
+    for key, (kind, low, high) in _LIMITS.items():
         if key in raw:
-            value = _get(raw, key, int, path)
-            low, high = _LIMITS[key]
+            value = _get(raw, key, int | float if kind is float else kind, path)
             if not low <= value <= high:
                 raise ConfigError(f"{key} = {value} is out of range {low}..{high}", path=path)
             values[key] = value
@@ -129,10 +133,11 @@ def _pauses(table: Any, path: Path) -> Pauses:
     return Pauses(**values)
 
 
-def _get(raw: dict[str, Any], key: str, kind: type, path: Path) -> Any:
+def _get(raw: dict[str, Any], key: str, kind: Any, path: Path) -> Any:
     if key not in raw:
         raise ConfigError(f"missing key {key!r}", path=path)
     value = raw[key]
     if isinstance(value, bool) or not isinstance(value, kind):
-        raise ConfigError(f"{key} must be a {kind.__name__}, not {value!r}", path=path)
+        name = "number" if kind == int | float else kind.__name__
+        raise ConfigError(f"{key} must be a {name}, not {value!r}", path=path)
     return value
