@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import array
 import os
 import re
 import subprocess
@@ -71,6 +72,31 @@ Berita Terkini Lainnya
 """
 
 
+MD_TITLES = [
+    "Kereta Cepat & Tiket Murah: Apa Kata Warga?",
+    "1. Tiket lebih murah",
+    "2. Jadwal lebih sering",
+    "3. Stasiun baru dibuka",
+]
+MD_SLUG = "kereta-cepat-tiket-murah-apa-kata-warga"
+
+
+@pytest.fixture(scope="session")
+def narrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """MARKDOWN_ARTICLE narrated once by the real CLI; tests only read the results."""
+    work = tmp_path_factory.mktemp("narrated")
+    (work / "kereta.md").write_text(MARKDOWN_ARTICLE, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "suaraberita", "narrate", "kereta.md"],
+        cwd=work,
+        capture_output=True,
+        env={**os.environ, "SUARABERITA_CACHE": str(work / "cache")},
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    return work / "output"
+
+
 @dataclass(frozen=True)
 class Run:
     code: int
@@ -126,3 +152,33 @@ def ffmpeg_info(path: Path) -> FfmpegInfo:
         tuple(chapters),
         audio[0] if audio else "",
     )
+
+
+def decode_pcm(path: Path, rate: int = 8000) -> tuple[array.array[int], int]:
+    """Decode an audio file with ffmpeg into mono 16-bit samples."""
+    raw = subprocess.run(
+        [ffmpeg_path(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1",
+         "-ar", str(rate), "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    samples = array.array("h")
+    samples.frombytes(raw)
+    return samples, rate
+
+
+def rms(samples: array.array[int], rate: int, start: float, end: float) -> float:
+    window = samples[max(0, int(start * rate)) : int(end * rate)]
+    return (sum(s * s for s in window) / max(1, len(window))) ** 0.5
+
+
+def ebur128(path: Path) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) as ffmpeg's own meter reads them."""
+    proc = subprocess.run(
+        [ffmpeg_path(), "-hide_banner", "-nostats", "-i", str(path),
+         "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"],
+        capture_output=True, check=True,
+    )  # fmt: skip
+    text = proc.stderr.decode()
+    integrated = re.findall(r"I:\s+(-?[\d.]+) LUFS", text)[-1]
+    peak = re.findall(r"Peak:\s+(-?[\d.]+|-inf) dBFS", text)[-1]
+    return float(integrated), float(peak)

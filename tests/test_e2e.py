@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import array
 import subprocess
 from pathlib import Path
 
@@ -12,36 +11,16 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from suaraberita.audio import ffmpeg_path
 from suaraberita.tags import read_chapters
-from tests.conftest import MARKDOWN_ARTICLE, PASTED_ARTICLE, ffmpeg_info
-
-MD_TITLES = [
-    "Kereta Cepat & Tiket Murah: Apa Kata Warga?",
-    "1. Tiket lebih murah",
-    "2. Jadwal lebih sering",
-    "3. Stasiun baru dibuka",
-]
-MD_SLUG = "kereta-cepat-tiket-murah-apa-kata-warga"
-
-
-@pytest.fixture(scope="module")
-def narrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One Markdown article narrated once; tests below only read the results."""
-    import os
-    import sys
-
-    work = tmp_path_factory.mktemp("narrated")
-    (work / "kereta.md").write_text(MARKDOWN_ARTICLE, encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "suaraberita", "narrate", "kereta.md"],
-        cwd=work,
-        capture_output=True,
-        env=dict(os.environ),
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr.decode()
-    return work / "output"
+from tests.conftest import (
+    MARKDOWN_ARTICLE,
+    MD_SLUG,
+    MD_TITLES,
+    PASTED_ARTICLE,
+    decode_pcm,
+    ffmpeg_info,
+    rms,
+)
 
 
 def test_mp3_format_and_chapters_as_ffmpeg_reads_them(narrated: Path) -> None:
@@ -80,31 +59,14 @@ def test_id3_v23_with_ordered_toc(narrated: Path) -> None:
     assert MP3(path).info.length == pytest.approx(ffmpeg_info(path).duration, abs=0.1)
 
 
-def _decode(path: Path) -> tuple[array.array[int], int]:
-    rate = 8000
-    raw = subprocess.run(
-        [ffmpeg_path(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1",
-         "-ar", str(rate), "-"],
-        capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    samples = array.array("h")
-    samples.frombytes(raw)
-    return samples, rate
-
-
-def _rms(samples: array.array[int], rate: int, start: float, end: float) -> float:
-    window = samples[int(start * rate) : int(end * rate)]
-    return (sum(s * s for s in window) / max(1, len(window))) ** 0.5
-
-
 def test_each_chapter_starts_where_its_speech_starts(narrated: Path) -> None:
     path = narrated / f"{MD_SLUG}.mp3"
-    samples, rate = _decode(path)
+    samples, rate = decode_pcm(path)
     chapters = read_chapters(path)
-    assert _rms(samples, rate, 0.0, 0.3) > 300  # speech begins at once
+    assert rms(samples, rate, 0.0, 0.3) > 300  # speech begins at once
     for chapter in chapters[1:]:
-        before = _rms(samples, rate, chapter.start - 0.5, chapter.start - 0.05)
-        after = _rms(samples, rate, chapter.start + 0.02, chapter.start + 0.4)
+        before = rms(samples, rate, chapter.start - 0.5, chapter.start - 0.05)
+        after = rms(samples, rate, chapter.start + 0.02, chapter.start + 0.4)
         assert before < 50, f"{chapter.title}: not silent before its start"
         assert after > 300, f"{chapter.title}: no speech right after its start"
 

@@ -12,7 +12,8 @@ import podcastparser
 import pytest
 
 from suaraberita.errors import FeedError
-from suaraberita.feed import FeedSettings, render_feed
+from suaraberita.feed import render_feed
+from suaraberita.settings import Podcast
 from suaraberita.store import SCHEMA_VERSION, Episode, Store
 from suaraberita.tags import Chapter
 
@@ -37,7 +38,7 @@ def _episode(guid: str = "g1", title: str = "Judul", **kw: object) -> Episode:
 
 
 def test_hostile_text_is_escaped_and_parses() -> None:
-    xml = render_feed(FeedSettings(title=HOSTILE), (_episode(title=HOSTILE),))
+    xml = render_feed(Podcast(title=HOSTILE), (_episode(title=HOSTILE),), "cover.png")
     assert b"<script>" not in xml
     fp = feedparser.parse(xml)
     assert not fp.bozo, fp.get("bozo_exception")
@@ -48,7 +49,7 @@ def test_hostile_text_is_escaped_and_parses() -> None:
 
 
 def test_item_fields() -> None:
-    xml = render_feed(FeedSettings(base_url="https://contoh.id/pod/"), (_episode(),))
+    xml = render_feed(Podcast(base_url="https://contoh.id/pod/"), (_episode(),), "cover.png")
     [entry] = feedparser.parse(xml).entries
     assert entry.enclosures[0]["href"] == "https://contoh.id/pod/g1.mp3"
     assert entry.enclosures[0]["length"] == "12345"
@@ -66,7 +67,8 @@ def test_store_round_trip_upsert_and_order(tmp_path: Path) -> None:
         episodes = store.episodes()
     assert [e.guid for e in episodes] == ["baru", "lama"]
     assert episodes[1].title == "Judul baru"
-    assert episodes[0] == _episode("baru")
+    assert episodes[0] == _episode("baru", number=2)
+    assert episodes[1].number == 1  # kept when the episode was replaced
 
 
 def test_free_slug_keeps_own_and_avoids_others(tmp_path: Path) -> None:

@@ -27,6 +27,14 @@ def voice_option(command: F) -> F:
     )(command)
 
 
+def config_option(command: F) -> F:
+    return click.option(
+        "--config",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Podcast settings file [default: ./suaraberita.toml when present].",
+    )(command)
+
+
 def output_option(command: F) -> F:
     return click.option(
         "--output",
@@ -52,31 +60,37 @@ def cli(debug: bool) -> None:
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @voice_option
 @output_option
+@config_option
 @click.option(
     "--base-url",
-    default="http://localhost:8000/",
-    show_default=True,
-    help="Where the output folder will be published; enclosure URLs start with it.",
+    help="Where the output folder will be published (overrides podcast.base_url).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def narrate(files: tuple[str, ...], voice: str, output: Path, base_url: str, quiet: bool) -> None:
+def narrate(
+    files: tuple[str, ...],
+    voice: str,
+    output: Path,
+    config: Path | None,
+    base_url: str | None,
+    quiet: bool,
+) -> None:
     """Narrate articles (Markdown or pasted text; '-' for standard input) into MP3
     episodes with chapters, and add them to the podcast feed.
 
     Example: suaraberita narrate examples/bus-listrik-tirtasari.txt --output output
     """
-    from suaraberita.feed import FeedSettings
     from suaraberita.pipeline import NarrateOptions, load_article, make_script
     from suaraberita.pipeline import narrate as run
     from suaraberita.voices import find_voice, voice_dirs
 
+    settings = _settings(config, base_url)
     profile = find_voice(voice, voice_dirs(Path.cwd()))
     _make_folder(output)
     options = NarrateOptions(
         output=output,
         voice=profile,
-        feed=FeedSettings(base_url=base_url),
         now=datetime.now(UTC).replace(microsecond=0),
+        settings=settings,
     )
     failures: list[SuaraberitaError] = []
     for source in files:
@@ -153,6 +167,115 @@ def normalize_command(text: tuple[str, ...]) -> None:
             click.echo(normalize(line.rstrip("\n")))
         return
     click.echo(normalize(" ".join(text)))
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Overwrite an existing suaraberita.toml.")
+def init(force: bool) -> None:
+    """Write a commented starter suaraberita.toml in the current folder.
+
+    Example: suaraberita init
+    """
+    from suaraberita.files import atomic_write
+    from suaraberita.settings import CONFIG_NAME, STARTER
+
+    path = Path.cwd() / CONFIG_NAME
+    if path.exists() and not force:
+        raise SuaraberitaError("settings file already exists", path=CONFIG_NAME, hint="use --force")
+    atomic_write(path, STARTER.encode())
+    click.echo(f"Wrote {CONFIG_NAME}; edit it, then run 'suaraberita narrate'.")
+
+
+@cli.group()
+def feed() -> None:
+    """Inspect and rebuild the podcast feed of an output folder.
+
+    Example: suaraberita feed list --output output
+    """
+
+
+@feed.command("list")
+@output_option
+def feed_list(output: Path) -> None:
+    """List the episodes: date, duration, number, slug and file.
+
+    Example: suaraberita feed list --output output
+    """
+    from suaraberita.pipeline import open_store
+
+    with open_store(output) as store:
+        episodes = store.episodes()
+    for episode in episodes:
+        minutes, seconds = divmod(round(episode.duration), 60)
+        click.echo(
+            f"{episode.pub_date:%Y-%m-%d}  {minutes:3d}:{seconds:02d}  #{episode.number:<4d} "
+            f"{episode.slug}  ({episode.audio_file})"
+        )
+    if not episodes:
+        click.echo(f"No episodes in {output}.", err=True)
+
+
+@feed.command("remove")
+@click.argument("slug")
+@output_option
+@config_option
+def feed_remove(slug: str, output: Path, config: Path | None) -> None:
+    """Remove an episode, its files, and its item from the feed.
+
+    Example: suaraberita feed remove bus-listrik-tirtasari --output output
+    """
+    from suaraberita.pipeline import remove_episode
+
+    removed = remove_episode(output, slug, _settings(config, None))
+    click.echo(f"Removed {slug}: {', '.join(removed)}")
+
+
+@feed.command("build")
+@output_option
+@config_option
+@click.option("--base-url", help="Overrides podcast.base_url.")
+def feed_build(output: Path, config: Path | None, base_url: str | None) -> None:
+    """Render feed.xml again from the episode store (after changing settings, say).
+
+    Example: suaraberita feed build --output output
+    """
+    from suaraberita.pipeline import rebuild_feed
+
+    path = rebuild_feed(output, _settings(config, base_url))
+    click.echo(f"Wrote {path}")
+
+
+@feed.command("check")
+@output_option
+@config_option
+@click.option("--base-url", help="Overrides podcast.base_url.")
+def feed_check(output: Path, config: Path | None, base_url: str | None) -> None:
+    """Check feed.xml against Apple's required tags and the Podcasting 2.0 rules.
+
+    Example: suaraberita feed check --output output
+    """
+    from suaraberita.feedcheck import check_feed
+
+    problems = check_feed(output, _settings(config, base_url).podcast)
+    for problem in problems:
+        click.echo(f"- {problem}")
+    if problems:
+        raise SuaraberitaError(f"{len(problems)} problems in the feed", path=output / "feed.xml")
+    click.echo("feed.xml: no problems found")
+
+
+def _settings(config: Path | None, base_url: str | None) -> Any:
+    from dataclasses import replace
+
+    from suaraberita.settings import find_settings
+
+    settings = find_settings(config, Path.cwd())
+    if base_url:
+        from suaraberita.settings import check_url
+
+        check_url(base_url, "--base-url", None)
+        settings = replace(settings, podcast=replace(settings.podcast, base_url=base_url))
+    return settings
 
 
 def _make_folder(folder: Path) -> None:

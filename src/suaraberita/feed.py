@@ -1,97 +1,172 @@
-"""Render the podcast RSS feed from the episode store."""
+"""Render the podcast RSS feed from the episode store (Apple Podcasts + Podcasting 2.0)."""
 
 from __future__ import annotations
 
 import re
+import uuid
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from collections.abc import Sequence
 from email.utils import format_datetime
-from urllib.parse import quote, urljoin
+from html import escape
+from urllib.parse import urlsplit
 
+from suaraberita.settings import Podcast, url_in
 from suaraberita.store import Episode
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST = "https://podcastindex.org/namespace/1.0"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
 ATOM = "http://www.w3.org/2005/Atom"
-ET.register_namespace("itunes", ITUNES)
-ET.register_namespace("atom", ATOM)
+for _prefix, _uri in (
+    ("itunes", ITUNES),
+    ("podcast", PODCAST),
+    ("content", CONTENT),
+    ("atom", ATOM),
+):
+    ET.register_namespace(_prefix, _uri)
 
+# The namespace UUID Podcasting 2.0 uses for podcast:guid.
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 # Characters XML 1.0 forbids even when escaped.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-@dataclass(frozen=True)
-class FeedSettings:
-    title: str = "suaraberita"
-    description: str = "Berita berbahasa Indonesia, dibacakan oleh suaraberita."
-    base_url: str = "http://localhost:8000/"
-    language: str = "id"
-    author: str = "suaraberita"
-    category: str = "News"
-    explicit: bool = False
+def podcast_guid(feed_url: str) -> str:
+    """UUIDv5 of the feed URL without its scheme and trailing slashes.
 
-    @property
-    def feed_url(self) -> str:
-        return url_in(self.base_url, "feed.xml")
-
-
-def url_in(base_url: str, file_name: str) -> str:
-    """Absolute URL of a file of the output folder.
-
-    >>> url_in("https://example.org/pod", "a b.mp3")
-    'https://example.org/pod/a%20b.mp3'
+    >>> podcast_guid("https://mp3s.nashownotes.com/pc20rss.xml")
+    '917393e3-1b1e-5cef-ace4-edaa54e1f810'
     """
-    return urljoin(base_url.rstrip("/") + "/", quote(file_name))
+    parts = urlsplit(feed_url)
+    bare = (parts.netloc + parts.path + (f"?{parts.query}" if parts.query else "")).rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
 
 
-def render_feed(settings: FeedSettings, episodes: tuple[Episode, ...]) -> bytes:
-    """RSS 2.0 with the iTunes namespace; episodes in the order given (newest first)."""
+def render_feed(podcast: Podcast, episodes: Sequence[Episode], cover_file: str) -> bytes:
+    """RSS 2.0; episodes in the order given (newest first). `cover_file` is the show's
+    image inside the output folder."""
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
-    _text(channel, "title", settings.title)
-    _text(channel, "link", settings.base_url)
-    _text(channel, "description", settings.description)
-    _text(channel, "language", settings.language)
+    link = podcast.link or podcast.base_url
+    cover_url = url_in(podcast.base_url, cover_file)
+    _text(channel, "title", podcast.title)
+    _text(channel, "link", link)
+    _text(channel, "description", podcast.description)
+    _text(channel, "language", podcast.language)
+    if podcast.copyright:
+        _text(channel, "copyright", podcast.copyright)
     _text(channel, "generator", "suaraberita")
-    ET.SubElement(
-        channel,
-        f"{{{ATOM}}}link",
-        {"href": settings.feed_url, "rel": "self", "type": "application/rss+xml"},
-    )
-    _text(channel, f"{{{ITUNES}}}author", settings.author)
-    _text(channel, f"{{{ITUNES}}}explicit", "true" if settings.explicit else "false")
-    ET.SubElement(channel, f"{{{ITUNES}}}category", {"text": settings.category})
+    if episodes:
+        _text(channel, "lastBuildDate", format_datetime(max(e.pub_date for e in episodes)))
+    _link(channel, f"{{{ATOM}}}link", href=podcast.feed_url, rel="self", type="application/rss+xml")
+    image = ET.SubElement(channel, "image")
+    for tag, value in (("url", cover_url), ("title", podcast.title), ("link", link)):
+        _text(image, tag, value)
+    _text(channel, f"{{{ITUNES}}}author", podcast.author)
+    owner = ET.SubElement(channel, f"{{{ITUNES}}}owner")
+    _text(owner, f"{{{ITUNES}}}name", podcast.author)
+    if podcast.email:
+        _text(owner, f"{{{ITUNES}}}email", podcast.email)
+    _link(channel, f"{{{ITUNES}}}image", href=cover_url)
+    category = _link(channel, f"{{{ITUNES}}}category", text=podcast.category)
+    if podcast.subcategory:
+        _link(category, f"{{{ITUNES}}}category", text=podcast.subcategory)
+    _text(channel, f"{{{ITUNES}}}explicit", _bool(podcast.explicit))
+    _text(channel, f"{{{ITUNES}}}type", podcast.type)
+    _text(channel, f"{{{PODCAST}}}guid", podcast_guid(podcast.feed_url))
+    locked = _text(channel, f"{{{PODCAST}}}locked", "yes" if podcast.locked else "no")
+    if podcast.email:
+        locked.set("owner", podcast.email)
     for episode in episodes:
-        _item(channel, settings, episode)
+        _item(channel, podcast, episode)
     ET.indent(rss)
     xml: bytes = ET.tostring(rss, encoding="utf-8", xml_declaration=True)
     return xml + b"\n"
 
 
-def _item(channel: ET.Element, settings: FeedSettings, episode: Episode) -> None:
+def _item(channel: ET.Element, podcast: Podcast, episode: Episode) -> None:
+    base = podcast.base_url
     item = ET.SubElement(channel, "item")
     _text(item, "title", episode.title)
     _text(item, "description", episode.summary)
+    _text(item, f"{{{CONTENT}}}encoded", show_notes(episode))
     if episode.link:
         _text(item, "link", episode.link)
-    ET.SubElement(
+    _link(
         item,
         "enclosure",
-        {
-            "url": url_in(settings.base_url, episode.audio_file),
-            "length": str(episode.audio_length),
-            "type": "audio/mpeg",
-        },
+        url=url_in(base, episode.audio_file),
+        length=str(episode.audio_length),
+        type="audio/mpeg",
     )
-    guid = _text(item, "guid", episode.guid)
-    guid.set("isPermaLink", "false")
+    _text(item, "guid", episode.guid).set("isPermaLink", "false")
     _text(item, "pubDate", format_datetime(episode.pub_date))
+    _text(item, f"{{{ITUNES}}}title", episode.title)
     _text(item, f"{{{ITUNES}}}duration", str(round(episode.duration)))
-    _text(item, f"{{{ITUNES}}}explicit", "true" if settings.explicit else "false")
+    _text(item, f"{{{ITUNES}}}episode", str(episode.number))
+    _text(item, f"{{{ITUNES}}}episodeType", "full")
+    _text(item, f"{{{ITUNES}}}explicit", _bool(podcast.explicit))
     if episode.author:
         _text(item, f"{{{ITUNES}}}author", episode.author)
+    if episode.image and urlsplit(episode.image).scheme in ("http", "https"):
+        _link(item, f"{{{ITUNES}}}image", href=episode.image)
+    chapters, vtt, srt = episode.sidecars
+    _link(
+        item, f"{{{PODCAST}}}chapters", url=url_in(base, chapters), type="application/json+chapters"
+    )
+    _link(
+        item,
+        f"{{{PODCAST}}}transcript",
+        url=url_in(base, vtt),
+        type="text/vtt",
+        language=podcast.language,
+        rel="captions",
+    )
+    _link(
+        item,
+        f"{{{PODCAST}}}transcript",
+        url=url_in(base, srt),
+        type="application/x-subrip",
+        language=podcast.language,
+        rel="captions",
+    )
+
+
+def show_notes(episode: Episode) -> str:
+    """HTML show notes: the summary and the chapters with timestamps, sanitised."""
+    import nh3
+
+    chapters = "".join(
+        f"<li>{_timestamp(c.start)} {escape(c.title)}</li>" for c in episode.chapters
+    )
+    html = f"<p>{escape(episode.summary)}</p><p>Bab:</p><ul>{chapters}</ul>"
+    if episode.link:
+        html += f'<p><a href="{escape(episode.link)}">Baca artikel aslinya</a></p>'
+    return nh3.clean(html, tags={"p", "ul", "li", "a"}, attributes={"a": {"href"}})
+
+
+def _timestamp(seconds: float) -> str:
+    """(H:)MM:SS as players link them.
+
+    >>> _timestamp(62.5), _timestamp(3725)
+    ('01:02', '1:02:05')
+    """
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def _text(parent: ET.Element, tag: str, value: str) -> ET.Element:
     element = ET.SubElement(parent, tag)
     element.text = _XML_ILLEGAL.sub("", value)
     return element
+
+
+def _link(parent: ET.Element, tag: str, **attributes: str) -> ET.Element:
+    clean = {key: _XML_ILLEGAL.sub("", value) for key, value in attributes.items()}
+    return ET.SubElement(parent, tag, clean)

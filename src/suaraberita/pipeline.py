@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from suaraberita.article import Article, decode_article_bytes, parse_article, read_article_file
-from suaraberita.audio import AudioFormat, Loudness, Rendered, render
-from suaraberita.cover import Cover, default_cover
-from suaraberita.engines import Engine, Pcm, create_engine
-from suaraberita.errors import EngineError, InputError, SuaraberitaError
-from suaraberita.feed import FeedSettings, render_feed
+from suaraberita.audio import Loudness, Rendered, render
+from suaraberita.cover import Cover, default_cover, load_cover
+from suaraberita.engines import Engine, EngineOptions, Pcm, create_engine
+from suaraberita.errors import (
+    EngineError,
+    FeedError,
+    InputError,
+    NetworkError,
+    SuaraberitaError,
+)
+from suaraberita.feed import render_feed
 from suaraberita.files import atomic_path, atomic_write, folder_lock, slugify
 from suaraberita.normalize import normalize
 from suaraberita.script import Script, build_script
-from suaraberita.store import Episode, Store
+from suaraberita.settings import Podcast, Settings
+from suaraberita.store import Episode, Store, episode_files
 from suaraberita.tags import Chapter, EpisodeTags, chapters_json, write_tags
 from suaraberita.transcript import make_cues, plain_text, render_srt, render_vtt
 from suaraberita.voices import Voice
@@ -31,10 +38,12 @@ FEED_NAME = "feed.xml"
 class NarrateOptions:
     output: Path
     voice: Voice
-    feed: FeedSettings
     now: datetime  # the clock, passed in so tests can fix it
-    audio: AudioFormat = field(default_factory=AudioFormat)
-    cover: Cover = field(default_factory=default_cover)
+    settings: Settings = field(default_factory=Settings)
+    engine: EngineOptions = field(default_factory=EngineOptions)  # cache, Google's address
+    # Narrate the whole episode with this voice when `voice`'s service cannot be reached
+    # (NetworkError); None: that is an error.
+    fallback: Voice | None = None
 
 
 @dataclass(frozen=True)
@@ -44,11 +53,6 @@ class Narration:
     feed_path: Path
     loudness: Loudness  # measured on the encoded episode
     sidecars: tuple[Path, ...]  # chapters JSON, WebVTT, SRT
-
-
-def sidecar_names(slug: str) -> tuple[str, str, str]:
-    """Chapters JSON, WebVTT and SRT files that sit beside `<slug>.mp3`."""
-    return f"{slug}.chapters.json", f"{slug}.vtt", f"{slug}.srt"
 
 
 def load_article(source: str, stdin: bytes | None = None) -> Article:
@@ -68,29 +72,48 @@ def narrate(
     script: Script,
     options: NarrateOptions,
     on_utterance: Callable[[], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> Narration:
-    """Narrate one article's script into the output folder and publish it in the feed."""
+    """Narrate one article's script into the output folder and publish it in the feed.
+
+    If the voice's service cannot be reached (at the start or after retries mid-way), the
+    whole episode is narrated again with `options.fallback`, and `on_warning` is told.
+    """
     output = options.output
-    engine = create_engine(options.voice)
     guid = article.meta.id or article.meta.url or slugify(article.title)
     with Store(output / STORE_NAME) as store:
         slug = store.free_slug(guid, slugify(article.title))
         previous = store.get(guid)
 
-    audio_path = output / f"{slug}.mp3"
-    with atomic_path(audio_path) as temp:
-        rendered = render(
-            _takes(script, engine),
-            temp,
-            options.audio,
-            tempo=options.voice.tempo,
-            on_take=on_utterance,
-        )
-        chapters = chapter_marks(script, rendered)
-        written = [u.text for u in script.utterances]
-        write_tags(temp, _tags(article, options, plain_text(written)), chapters)
+    audio_name, *sidecar_names = episode_files(slug)
+    audio_path = output / audio_name
+    cover = show_cover(options.settings)
+    voice = options.voice
+    while True:  # one voice for the whole episode: a failed one starts over with the fallback
+        engine = create_engine(voice, options.engine)
+        try:
+            with atomic_path(audio_path) as temp:
+                rendered = render(
+                    _takes(script, engine),
+                    temp,
+                    options.settings.audio,
+                    tempo=voice.tempo,
+                    on_take=on_utterance,
+                )
+                chapters = chapter_marks(script, rendered)
+                written = [u.text for u in script.utterances]
+                transcript = plain_text(written)
+                tags = _tags(article, options.settings.podcast, options.now, cover, transcript)
+                write_tags(temp, tags, chapters)
+            break
+        except NetworkError as exc:
+            if options.fallback is None or voice is options.fallback:
+                raise
+            voice = options.fallback
+            if on_warning is not None:
+                on_warning(f"{exc.message}; narrating with the offline voice {voice.name} instead")
     cues = make_cues(written, rendered.spans)
-    sidecars = tuple(output / name for name in sidecar_names(slug))
+    sidecars = tuple(output / name for name in sidecar_names)
     for path, data in zip(
         sidecars,
         (chapters_json(chapters), render_vtt(cues).encode(), render_srt(cues).encode()),
@@ -107,16 +130,67 @@ def narrate(
         audio_file=audio_path.name,
         audio_length=audio_path.stat().st_size,
         chapters=chapters,
-        voice=options.voice.name,
+        voice=voice.name,
         author=article.meta.author,
         link=article.meta.url,
         image=article.meta.image,
     )
-    feed_path = output / FEED_NAME
     with folder_lock(output), Store(output / STORE_NAME) as store:
-        store.put(episode)
-        atomic_write(feed_path, render_feed(options.feed, store.episodes()))
+        episode = store.put(episode)
+        feed_path = publish(output, store, options.settings.podcast, cover)
     return Narration(episode, audio_path, feed_path, rendered.loudness, sidecars)
+
+
+def open_store(output: Path) -> Store:
+    """The episode store of an existing output folder."""
+    path = output / STORE_NAME
+    if not path.is_file():
+        raise FeedError(
+            "no episode store here", path=output, hint="narrate an article into this folder first"
+        )
+    return Store(path)
+
+
+def rebuild_feed(output: Path, settings: Settings) -> Path:
+    """Render feed.xml again from the store."""
+    cover = show_cover(settings)
+    with folder_lock(output), open_store(output) as store:
+        return publish(output, store, settings.podcast, cover)
+
+
+def remove_episode(output: Path, slug: str, settings: Settings) -> list[str]:
+    """Delete an episode from the store, then its files, then re-render the feed."""
+    cover = show_cover(settings)
+    with folder_lock(output), open_store(output) as store:
+        episode = store.remove(slug)
+        if episode is None:
+            raise FeedError(
+                f"no episode {slug!r}", path=output, hint="'suaraberita feed list' shows the slugs"
+            )
+        publish(output, store, settings.podcast, cover)
+    removed = []
+    for name in episode_files(slug):
+        path = output / name
+        if path.exists():
+            path.unlink()
+            removed.append(name)
+    return removed
+
+
+def show_cover(settings: Settings) -> Cover:
+    """The podcast's own image, or the package's default cover."""
+    image = settings.podcast.image
+    return load_cover(image) if image else default_cover()
+
+
+def publish(output: Path, store: Store, podcast: Podcast, cover: Cover) -> Path:
+    """Render the feed (and its cover) from the store. Call with the folder lock held."""
+    cover_path = output / f"cover{cover.extension}"
+    if not cover_path.is_file() or cover_path.read_bytes() != cover.data:
+        atomic_write(cover_path, cover.data)
+    feed_path = output / FEED_NAME
+    atomic_write(feed_path, render_feed(podcast, store.episodes(), cover_path.name))
+    return feed_path
 
 
 def chapter_marks(script: Script, rendered: Rendered) -> tuple[Chapter, ...]:
@@ -133,28 +207,71 @@ def chapter_marks(script: Script, rendered: Rendered) -> tuple[Chapter, ...]:
     )
 
 
+@dataclass(frozen=True)
+class Estimate:
+    """What narrating a script takes, known before any audio is made."""
+
+    characters: int  # of spoken (normalised) text
+    seconds: float  # expected length of the episode
+    requests: int = 0  # requests to an online voice (Google: one per piece)
+    cached: int = 0  # of those, pieces already in the cache: not requested again
+
+
+ESPEAK_CPS_PER_WPM = 14.6 / 160  # measured: the example article at espeak rate 160
+GOOGLE_CPS = 14.0  # Google's Indonesian voice, characters per second (slow: two-thirds)
+
+
+def estimate(script: Script, voice: Voice, engine: EngineOptions | None = None) -> Estimate:
+    """Requests and duration from the text alone (speaking rate x characters + pauses)."""
+    texts = [u.spoken for u in script.utterances]
+    characters = sum(len(text) for text in texts)
+    pauses = sum(u.pause_after for u in script.utterances)
+    requests = cached = 0
+    if voice.engine == "gtts":
+        from suaraberita.engines.google import GoogleEngine
+
+        options = engine or EngineOptions()
+        google = GoogleEngine(voice, options.cache, options.gtts_url)
+        requests, cached = google.plan(texts)
+        pauses += max(0, requests - len(texts)) * voice.gtts.piece_gap
+        speed = GOOGLE_CPS * (2 / 3 if voice.gtts.slow else 1)
+    else:
+        speed = ESPEAK_CPS_PER_WPM * voice.rate
+    seconds = (characters / speed + pauses) / voice.tempo
+    return Estimate(characters, seconds, requests, cached)
+
+
 def _takes(script: Script, engine: Engine) -> Iterator[tuple[Pcm, float]]:
-    for utterance in script.utterances:
-        try:
-            pcm = engine.synthesize(utterance.spoken)
-        except SuaraberitaError:
-            raise
-        except Exception as exc:  # engine internals: name the utterance that failed
-            raise EngineError(
-                f"{engine.name} could not speak {utterance.text[:60]!r}: {exc}"
-            ) from exc
-        yield pcm, utterance.pause_after
+    """The engine's PCM for each utterance with its pause; the engine may work ahead."""
+    utterances = script.utterances
+    pcms = engine.synthesize_all([u.spoken for u in utterances])
+    try:
+        for utterance in utterances:
+            try:
+                pcm = next(pcms)
+            except SuaraberitaError:
+                raise
+            except Exception as exc:  # engine internals: name the utterance that failed
+                raise EngineError(
+                    f"{engine.name} could not speak {utterance.text[:60]!r}: {exc}"
+                ) from exc
+            yield pcm, utterance.pause_after
+    finally:
+        if isinstance(pcms, Generator):
+            pcms.close()  # stop the work ahead when rendering stops early
 
 
-def _tags(article: Article, options: NarrateOptions, transcript: str) -> EpisodeTags:
+def _tags(
+    article: Article, podcast: Podcast, now: datetime, cover: Cover, transcript: str
+) -> EpisodeTags:
     return EpisodeTags(
         title=article.title,
-        artist=article.meta.author or options.feed.author,
-        album=options.feed.title,
-        date=(article.meta.date or options.now.date().isoformat())[:10],
+        artist=article.meta.author or podcast.author,
+        album=podcast.title,
+        date=(article.meta.date or now.date().isoformat())[:10],
         comment=_summary(article),
         url=article.meta.url,
-        cover=options.cover,
+        cover=cover,
         transcript=transcript,
     )
 

@@ -6,14 +6,14 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from suaraberita.errors import FeedError
 from suaraberita.tags import Chapter
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _MIGRATIONS = {
     1: """
     CREATE TABLE episodes (
@@ -32,7 +32,21 @@ _MIGRATIONS = {
         voice TEXT NOT NULL
     );
     """,
+    # itunes:episode numbers, given in publication order and kept from then on
+    2: """
+    ALTER TABLE episodes ADD COLUMN number INTEGER NOT NULL DEFAULT 0;
+    UPDATE episodes SET number = (
+        SELECT COUNT(*) FROM episodes AS older
+        WHERE older.pub_date < episodes.pub_date
+           OR (older.pub_date = episodes.pub_date AND older.slug <= episodes.slug)
+    );
+    """,
 }
+
+
+def episode_files(slug: str) -> tuple[str, str, str, str]:
+    """The MP3 and its chapters JSON, WebVTT and SRT files, named after the slug."""
+    return f"{slug}.mp3", f"{slug}.chapters.json", f"{slug}.vtt", f"{slug}.srt"
 
 
 @dataclass(frozen=True)
@@ -50,6 +64,12 @@ class Episode:
     author: str | None = None
     link: str | None = None
     image: str | None = None
+    number: int = 0  # itunes:episode; the store gives one to a new episode
+
+    @property
+    def sidecars(self) -> tuple[str, str, str]:
+        """Chapters JSON, WebVTT and SRT file names."""
+        return episode_files(self.slug)[1:]
 
 
 class Store:
@@ -101,21 +121,39 @@ class Store:
             slug, n = f"{wanted}-{n}", n + 1
         return slug
 
-    def put(self, episode: Episode) -> None:
-        """Insert or replace the episode with this guid."""
-        chapters = json.dumps([[c.title, c.start, c.end] for c in episode.chapters])
-        row = (
-            episode.guid, episode.slug, episode.title, episode.summary, episode.author,
-            episode.link, episode.image, episode.pub_date.isoformat(), episode.duration,
-            episode.audio_file, episode.audio_length, chapters, episode.voice,
-        )  # fmt: skip
+    def put(self, episode: Episode) -> Episode:
+        """Insert or replace the episode with this guid; returns it with its number."""
+        chapters = json.dumps([[c.title, c.start, c.end, c.url] for c in episode.chapters])
         try:
             with self._transaction():
-                self._db.execute(
-                    "INSERT OR REPLACE INTO episodes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", row
-                )
+                number = self._db.execute(
+                    "SELECT COALESCE((SELECT number FROM episodes WHERE guid = ?),"
+                    " (SELECT COALESCE(MAX(number), 0) + 1 FROM episodes))",
+                    (episode.guid,),
+                ).fetchone()[0]
+                row = {
+                    "guid": episode.guid, "slug": episode.slug, "title": episode.title,
+                    "summary": episode.summary, "author": episode.author, "link": episode.link,
+                    "image": episode.image, "pub_date": episode.pub_date.isoformat(),
+                    "duration": episode.duration, "audio_file": episode.audio_file,
+                    "audio_length": episode.audio_length, "chapters": chapters,
+                    "voice": episode.voice, "number": number,
+                }  # fmt: skip
+                names = ", ".join(row)
+                marks = ", ".join(f":{name}" for name in row)
+                self._db.execute(f"INSERT OR REPLACE INTO episodes ({names}) VALUES ({marks})", row)
         except sqlite3.Error as exc:
             raise FeedError(f"cannot save episode {episode.slug}: {exc}", path=self.path) from exc
+        return replace(episode, number=number)
+
+    def remove(self, slug: str) -> Episode | None:
+        """Delete the episode with this slug; returns what was deleted."""
+        row = self._db.execute("SELECT * FROM episodes WHERE slug = ?", (slug,)).fetchone()
+        if row is None:
+            return None
+        with self._transaction():
+            self._db.execute("DELETE FROM episodes WHERE slug = ?", (slug,))
+        return _episode(row, self._columns())
 
     def episodes(self) -> tuple[Episode, ...]:
         """All episodes, newest first."""
@@ -140,7 +178,7 @@ class Store:
 
 def _episode(row: tuple[object, ...], columns: list[str]) -> Episode:
     data = dict(zip(columns, row, strict=True))
-    chapters = tuple(Chapter(t, s, e) for t, s, e in json.loads(str(data["chapters"])))
+    chapters = tuple(Chapter(*fields) for fields in json.loads(str(data["chapters"])))
     return Episode(
         guid=str(data["guid"]),
         slug=str(data["slug"]),
@@ -155,6 +193,7 @@ def _episode(row: tuple[object, ...], columns: list[str]) -> Episode:
         author=_opt(data["author"]),
         link=_opt(data["link"]),
         image=_opt(data["image"]),
+        number=int(data["number"]),  # type: ignore[call-overload]
     )
 
 

@@ -1,0 +1,181 @@
+"""Our own check of a rendered feed: Apple's required tags and the Podcasting 2.0 rules."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from suaraberita.cover import MAX_SIDE, MIN_SIDE, parse_cover
+from suaraberita.errors import ConfigError
+from suaraberita.feed import ATOM, ITUNES, PODCAST, podcast_guid
+from suaraberita.settings import Podcast, apple_categories
+
+_NS = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM}
+
+
+def check_feed(output: Path, podcast: Podcast) -> list[str]:
+    """Problems found in output/feed.xml, each as one line; empty when it is fine."""
+    path = output / "feed.xml"
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError) as exc:
+        return [f"feed.xml cannot be read as XML: {exc}"]
+    channel = root.find("channel")
+    if root.tag != "rss" or root.get("version") != "2.0" or channel is None:
+        return ["feed.xml is not an RSS 2.0 document with a channel"]
+    problems = _check_channel(channel, output, podcast)
+    guids: set[str] = set()
+    for number, item in enumerate(channel.findall("item"), start=1):
+        label = f"item {number} ({_text(item, 'title') or 'untitled'})"
+        problems += [f"{label}: {p}" for p in _check_item(item, output, podcast, guids)]
+    return problems
+
+
+def _check_channel(channel: ET.Element, output: Path, podcast: Podcast) -> list[str]:
+    problems = [
+        f"channel has no <{tag}>"
+        for tag in ("title", "description", "link", "language", "itunes:author")
+        if not _text(channel, tag)
+    ]
+    self_link = channel.find("atom:link[@rel='self']", _NS)
+    if self_link is None or self_link.get("href") != podcast.feed_url:
+        problems.append(f"atom:link rel=self should point at {podcast.feed_url}")
+    owner = channel.find("itunes:owner", _NS)
+    if owner is None or not _text(owner, "itunes:name"):
+        problems.append("channel has no itunes:owner with a name")
+    elif not _text(owner, "itunes:email"):
+        problems.append("itunes:owner has no email (set podcast.email): Apple asks for one")
+    image = channel.find("itunes:image", _NS)
+    href = image.get("href", "") if image is not None else ""
+    problems += _check_cover(href, output, podcast)
+    problems += _check_category(channel)
+    if _text(channel, "itunes:explicit") not in ("true", "false"):
+        problems.append("itunes:explicit must be true or false")
+    if _text(channel, "itunes:type") not in ("episodic", "serial"):
+        problems.append("itunes:type must be episodic or serial")
+    if _text(channel, "podcast:guid") != podcast_guid(podcast.feed_url):
+        problems.append("podcast:guid is not the UUIDv5 of the feed URL")
+    if _text(channel, "podcast:locked") not in ("yes", "no"):
+        problems.append("podcast:locked must be yes or no")
+    return problems
+
+
+def _check_cover(href: str, output: Path, podcast: Podcast) -> list[str]:
+    if urlsplit(href).scheme not in ("http", "https"):
+        return ["itunes:image needs an absolute http(s) URL"]
+    local = _local_file(href, output, podcast)
+    if local is None:
+        return []  # hosted elsewhere: nothing to look at here
+    if not local.is_file():
+        return [f"itunes:image names {local.name}, which is not in the output folder"]
+    try:
+        cover = parse_cover(local.read_bytes(), local)
+    except ConfigError as exc:
+        return [str(exc)]
+    if cover.width != cover.height or not MIN_SIDE <= cover.width <= MAX_SIDE:
+        return [f"cover is {cover.width}x{cover.height}: Apple wants a square of 1400-3000 px"]
+    return []
+
+
+def _check_category(channel: ET.Element) -> list[str]:
+    category = channel.find("itunes:category", _NS)
+    if category is None:
+        return ["channel has no itunes:category"]
+    name = category.get("text", "")
+    known = apple_categories()
+    if name not in known:
+        return [f"itunes:category {name!r} is not an Apple Podcasts category"]
+    sub = category.find("itunes:category", _NS)
+    if sub is not None and sub.get("text") not in known[name]:
+        return [f"itunes:category {sub.get('text')!r} is not a subcategory of {name!r}"]
+    return []
+
+
+def _check_item(item: ET.Element, output: Path, podcast: Podcast, guids: set[str]) -> list[str]:
+    problems = [f"no <{tag}>" for tag in ("title", "description") if not _text(item, tag)]
+    guid = _text(item, "guid")
+    if not guid:
+        problems.append("no <guid>")
+    elif guid in guids:
+        problems.append(f"guid {guid!r} is used twice")
+    guids.add(guid)
+    try:
+        parsedate_to_datetime(_text(item, "pubDate"))
+    except (TypeError, ValueError):
+        problems.append("pubDate is not an RFC 2822 date")
+    if not _text(item, "itunes:duration").isdigit():
+        problems.append("itunes:duration must be whole seconds")
+    if _text(item, "itunes:episodeType") not in ("full", "trailer", "bonus"):
+        problems.append("itunes:episodeType must be full, trailer or bonus")
+    problems += _check_enclosure(item.find("enclosure"), output, podcast)
+    chapters = item.find("podcast:chapters", _NS)
+    if chapters is None:
+        problems.append("no podcast:chapters")
+    else:
+        problems += _check_chapters(chapters.get("url", ""), output, podcast)
+    transcripts = item.findall("podcast:transcript", _NS)
+    if not any(t.get("type") == "text/vtt" for t in transcripts):
+        problems.append("no WebVTT podcast:transcript")
+    for transcript in transcripts:
+        problems += _check_linked(transcript.get("url", ""), output, podcast, "transcript")
+    return problems
+
+
+def _check_enclosure(enclosure: ET.Element | None, output: Path, podcast: Podcast) -> list[str]:
+    if enclosure is None:
+        return ["no <enclosure>"]
+    url = enclosure.get("url", "")
+    problems = []
+    if enclosure.get("type") != "audio/mpeg":
+        problems.append("enclosure type is not audio/mpeg")
+    local = _local_file(url, output, podcast)
+    if local is None:
+        return [*problems, f"enclosure {url} is not under the base URL {podcast.base_url}"]
+    if not local.is_file():
+        return [*problems, f"enclosure names {local.name}, which is not in the output folder"]
+    size = local.stat().st_size
+    if enclosure.get("length") != str(size):
+        problems.append(f"enclosure length {enclosure.get('length')} is not the file's {size}")
+    return problems
+
+
+def _check_chapters(url: str, output: Path, podcast: Podcast) -> list[str]:
+    problems = _check_linked(url, output, podcast, "chapters")
+    local = _local_file(url, output, podcast)
+    if problems or local is None:
+        return problems
+    try:
+        document = json.loads(local.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return [f"chapters file {local.name} is not JSON: {exc}"]
+    if document.get("version") != "1.2.0" or not isinstance(document.get("chapters"), list):
+        return [f"chapters file {local.name} is not Podcasting 2.0 version 1.2.0"]
+    return []
+
+
+def _check_linked(url: str, output: Path, podcast: Podcast, what: str) -> list[str]:
+    local = _local_file(url, output, podcast)
+    if local is None:
+        return [f"{what} {url} is not under the base URL"]
+    if not local.is_file():
+        return [f"{what} names {local.name}, which is not in the output folder"]
+    return []
+
+
+def _local_file(url: str, output: Path, podcast: Podcast) -> Path | None:
+    """The output folder's file a URL under the base URL names, else None."""
+    base = podcast.base_url.rstrip("/") + "/"
+    if not url.startswith(base):
+        return None
+    name = unquote(url[len(base) :])
+    if not name or "/" in name or name in (".", ".."):
+        return None
+    return output / name
+
+
+def _text(element: ET.Element, path: str) -> str:
+    found = element.find(path, _NS)
+    return (found.text or "").strip() if found is not None else ""

@@ -1,0 +1,208 @@
+"""Podcast settings from suaraberita.toml: the show's metadata and the audio format."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import quote, urljoin, urlsplit
+
+from suaraberita.audio import AudioFormat
+from suaraberita.errors import ConfigError
+
+CONFIG_NAME = "suaraberita.toml"
+EPISODE_TYPES = ("episodic", "serial")
+
+
+@dataclass(frozen=True)
+class Podcast:
+    """The show, as the feed's channel describes it."""
+
+    title: str = "suaraberita"
+    description: str = "Berita berbahasa Indonesia, dibacakan oleh suaraberita."
+    author: str = "suaraberita"
+    email: str | None = None
+    base_url: str = "http://localhost:8000/"
+    language: str = "id"
+    category: str = "News"
+    subcategory: str | None = "Daily News"
+    explicit: bool = False
+    image: Path | None = None  # a local PNG/JPEG; the package's cover when unset
+    link: str | None = None  # the show's website; base_url when unset
+    copyright: str | None = None
+    type: str = "episodic"
+    locked: bool = True  # Podcasting 2.0: other platforms may not import the feed
+
+    @property
+    def feed_url(self) -> str:
+        return url_in(self.base_url, "feed.xml")
+
+
+@dataclass(frozen=True)
+class Settings:
+    podcast: Podcast = field(default_factory=Podcast)
+    audio: AudioFormat = field(default_factory=AudioFormat)
+    path: Path | None = None  # the file they came from
+
+
+def url_in(base_url: str, file_name: str) -> str:
+    """Absolute URL of a file of the output folder.
+
+    >>> url_in("https://example.org/pod", "a b.mp3")
+    'https://example.org/pod/a%20b.mp3'
+    """
+    return urljoin(base_url.rstrip("/") + "/", quote(file_name))
+
+
+@cache
+def apple_categories() -> dict[str, tuple[str, ...]]:
+    text = (files("suaraberita") / "data" / "apple_categories.toml").read_text(encoding="utf-8")
+    return {name: tuple(subs) for name, subs in tomllib.loads(text).items()}
+
+
+def find_settings(explicit: Path | None, workdir: Path) -> Settings:
+    """Settings from `--config PATH`, else ./suaraberita.toml when present, else defaults."""
+    if explicit is not None:
+        return load_settings(explicit)
+    candidate = workdir / CONFIG_NAME
+    return load_settings(candidate) if candidate.is_file() else Settings()
+
+
+def load_settings(path: Path) -> Settings:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("settings file not found", path=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read settings: {exc}", path=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"settings are not valid TOML: {exc}", path=path) from None
+    unknown = set(raw) - {"podcast", "audio"}
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ConfigError(f"unknown table {name!r}", path=path, hint="use [podcast] and [audio]")
+    podcast = _podcast(_table(raw, "podcast", path), path)
+    audio = _audio(_table(raw, "audio", path), path)
+    return Settings(podcast, audio, path)
+
+
+def _table(raw: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
+    table = raw.get(name, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"[{name}] must be a table", path=path)
+    return table
+
+
+def _podcast(table: dict[str, Any], path: Path) -> Podcast:
+    values = _typed(table, Podcast, "podcast", path)
+    if "image" in values:
+        image = Path(values["image"]).expanduser()
+        values["image"] = image if image.is_absolute() else path.parent / image
+    podcast = Podcast(**values)
+    check_url(podcast.base_url, "podcast.base_url", path)
+    if podcast.link:
+        check_url(podcast.link, "podcast.link", path)
+    categories = apple_categories()
+    if podcast.category not in categories:
+        raise ConfigError(
+            f"podcast.category {podcast.category!r} is not an Apple Podcasts category",
+            path=path,
+            hint="one of: " + ", ".join(categories),
+        )
+    if podcast.subcategory and podcast.subcategory not in categories[podcast.category]:
+        options = ", ".join(categories[podcast.category]) or "none"
+        raise ConfigError(
+            f"podcast.subcategory {podcast.subcategory!r} is not under {podcast.category!r}",
+            path=path,
+            hint=f"subcategories of {podcast.category}: {options}",
+        )
+    if podcast.type not in EPISODE_TYPES:
+        raise ConfigError(f"podcast.type must be one of {EPISODE_TYPES}", path=path)
+    if podcast.email is not None and "@" not in podcast.email:
+        raise ConfigError(f"podcast.email {podcast.email!r} is not an e-mail address", path=path)
+    if podcast.image is not None:
+        from suaraberita.cover import load_cover
+
+        load_cover(podcast.image)  # fails early with the image's own problem
+    return podcast
+
+
+def _audio(table: dict[str, Any], path: Path) -> AudioFormat:
+    values = _typed(table, AudioFormat, "audio", path)
+    audio = AudioFormat(**values)
+    if audio.channels not in (1, 2):
+        raise ConfigError("audio.channels must be 1 (mono) or 2 (stereo)", path=path)
+    if audio.sample_rate not in (22050, 32000, 44100, 48000):
+        raise ConfigError("audio.sample_rate must be 22050, 32000, 44100 or 48000", path=path)
+    kbps = audio.bitrate.removesuffix("k")
+    if not kbps.isdigit() or not 32 <= int(kbps) <= 320:
+        raise ConfigError('audio.bitrate must be like "64k" (32k to 320k)', path=path)
+    if not -30 <= audio.loudness <= -10 or not -6 <= audio.true_peak <= 0:
+        raise ConfigError(
+            "audio.loudness must be -30..-10 LUFS and audio.true_peak -6..0 dBTP", path=path
+        )
+    return audio
+
+
+def _typed(table: dict[str, Any], kind: type, name: str, path: Path) -> dict[str, Any]:
+    """Check keys and value types against a dataclass's fields."""
+    known = {f.name: f for f in fields(kind)}
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in known:
+            hint = f"keys: {', '.join(known)}"
+            raise ConfigError(f"unknown key {name}.{key}", path=path, hint=hint)
+        expected = _expected_types(known[key].type)
+        if isinstance(value, bool) != (bool in expected) or not isinstance(value, expected):
+            names = "/".join(t.__name__ for t in expected if t is not type(None))
+            raise ConfigError(f"{name}.{key} must be a {names}, not {value!r}", path=path)
+        values[key] = float(cast(float, value)) if float in expected else value
+    return values
+
+
+def _expected_types(annotation: Any) -> tuple[type, ...]:
+    text = str(annotation)
+    kinds: list[type] = []
+    for word, kind in (("bool", bool), ("int", int), ("float", float), ("str", str), ("Path", str)):
+        if word in text:
+            kinds.append(kind)
+    if float in kinds:
+        kinds.append(int)  # TOML writes -16 for -16.0
+    return tuple(kinds)
+
+
+def check_url(url: str, key: str, path: Path | None) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{key} {url!r} is not an http(s) URL", path=path)
+
+
+STARTER = """\
+# suaraberita settings. Every key is optional; remove the '#' to set one.
+
+[podcast]
+# title = "Kabar Kota"
+# description = "Berita kota kami, dibacakan setiap pagi."
+# author = "Redaksi Kabar Kota"
+# email = "redaksi@contoh.id"          # shown to Apple as the owner's address
+# base_url = "https://contoh.id/podcast/"   # where the output folder is published
+# language = "id"
+# category = "News"                    # Apple Podcasts category
+# subcategory = "Daily News"           # must belong to the category
+# explicit = false
+# image = "cover.png"                  # square PNG or JPEG, 1400-3000 px
+# link = "https://contoh.id/"
+# copyright = "© 2026 Kabar Kota"
+# type = "episodic"                    # or "serial"
+# locked = true                        # ask other platforms not to import the feed
+
+[audio]
+# channels = 1                         # 1 mono, 2 stereo
+# bitrate = "64k"
+# sample_rate = 44100
+# loudness = -16.0                     # LUFS as podcasts state it; mono files land 3 LU lower
+# true_peak = -1.0                     # dBTP
+"""

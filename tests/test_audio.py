@@ -1,0 +1,119 @@
+"""Podcast-grade audio, checked by readers we did not write: ffmpeg's meter and demuxer,
+mutagen, webvtt-py and srt."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import pytest
+import srt
+import webvtt
+from mutagen.id3 import ID3
+
+from suaraberita.audio import AudioFormat, Loudness, _encode_args, render
+from suaraberita.engines import Pcm
+from suaraberita.tags import read_chapters
+from tests.conftest import MD_SLUG, decode_pcm, ebur128, rms
+
+
+def test_loudness_and_true_peak(narrated: Path) -> None:
+    integrated, peak = ebur128(narrated / f"{MD_SLUG}.mp3")
+    assert integrated == pytest.approx(-19.0, abs=1.0)  # mono: -16 LUFS stereo-equivalent
+    assert peak <= -1.0
+
+
+def test_speech_starts_at_once_and_chapters_follow_silence(narrated: Path) -> None:
+    path = narrated / f"{MD_SLUG}.mp3"
+    samples, rate = decode_pcm(path)
+    speech = next(i for i, s in enumerate(samples) if abs(s) > 1000) / rate
+    assert speech < 0.5
+    for chapter in read_chapters(path)[1:]:
+        assert rms(samples, rate, chapter.start - 0.35, chapter.start - 0.03) < 50
+        assert rms(samples, rate, chapter.start + 0.02, chapter.start + 0.3) > 300
+
+
+def test_full_id3(narrated: Path) -> None:
+    tags = ID3(narrated / f"{MD_SLUG}.mp3")
+    assert tags.version == (2, 3, 0)
+    [picture] = tags.getall("APIC")
+    assert picture.mime == "image/png"
+    assert picture.type == 3  # front cover
+    assert picture.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "Harga tiket turun menjadi" in str(tags.getall("USLT")[0])
+    assert "Tiga hal yang perlu diketahui" in str(tags.getall("COMM")[0])
+    assert tags.getall("WXXX")[0].url == "https://contoh.id/berita/kereta-cepat"
+    assert str(tags["TCON"]) == "Podcast"
+    assert str(tags["TALB"]) == "suaraberita"
+    assert str(tags["TDRC"]) == "2021-02-13"
+
+
+def test_chapters_json_equals_id3(narrated: Path) -> None:
+    document = json.loads((narrated / f"{MD_SLUG}.chapters.json").read_text(encoding="utf-8"))
+    assert document["version"] == "1.2.0"
+    chapters = read_chapters(narrated / f"{MD_SLUG}.mp3")
+    assert [c["title"] for c in document["chapters"]] == [c.title for c in chapters]
+    for ours, theirs in zip(document["chapters"], chapters, strict=True):
+        assert ours["startTime"] == pytest.approx(theirs.start, abs=0.1)
+
+
+def test_transcripts_parse_in_order_within_the_audio(narrated: Path) -> None:
+    duration = read_chapters(narrated / f"{MD_SLUG}.mp3")[-1].end
+    captions = webvtt.read(str(narrated / f"{MD_SLUG}.vtt"))
+    starts = [_seconds(c.start) for c in captions]
+    assert starts == sorted(starts)
+    assert all(0 <= _seconds(c.start) < _seconds(c.end) <= duration + 0.01 for c in captions)
+    text = html.unescape(" ".join(c.text.replace("\n", " ") for c in captions))
+    assert "&amp;" in captions[0].text  # escaped as WebVTT requires
+    assert "Kereta Cepat & Tiket Murah" in text  # written form, not the spoken one
+    assert "Harga tiket turun menjadi lima puluh ribu rupiah." in text
+    assert "1. Tiket lebih murah" in text
+    assert all(len(line) <= 65 for c in captions for line in c.text.splitlines())
+
+    subtitles = list(srt.parse((narrated / f"{MD_SLUG}.srt").read_text(encoding="utf-8")))
+    assert len(subtitles) == len(captions)
+    assert [s.start.total_seconds() for s in subtitles] == pytest.approx(starts, abs=0.001)
+
+
+def _seconds(clock: str) -> float:
+    """webvtt-py rounds its *_in_seconds down to whole seconds; read the text instead."""
+    hours, minutes, seconds = clock.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def _tone(seconds: float, amplitude: int, rate: int = 22050) -> Pcm:
+    """A 440 Hz tone: a stand-in for speech with a known level."""
+    import math
+
+    frames = int(seconds * rate)
+    samples = (int(amplitude * math.sin(2 * math.pi * 440 * i / rate)) for i in range(frames))
+    return Pcm(b"".join(s.to_bytes(2, "little", signed=True) for s in samples), rate)
+
+
+def test_tempo_shortens_audio_and_its_timings(tmp_path: Path) -> None:
+    takes = [(_tone(2.0, 8000), 0.5), (_tone(2.0, 8000), 0.5)]
+    normal = render(iter(takes), tmp_path / "a.mp3")
+    fast = render(iter(takes), tmp_path / "b.mp3", tempo=1.25)
+    assert fast.duration == pytest.approx(normal.duration / 1.25, abs=0.01)
+    assert fast.spans[1].start == pytest.approx(normal.spans[1].start / 1.25, abs=0.01)
+    decoded, rate = decode_pcm(tmp_path / "b.mp3")
+    assert len(decoded) / rate == pytest.approx(fast.duration, abs=0.1)
+
+
+def test_stereo_reaches_the_stereo_target(tmp_path: Path) -> None:
+    out = tmp_path / "s.mp3"
+    result = render(iter([(_tone(6.0, 3000), 0.2)]), out, AudioFormat(channels=2, bitrate="96k"))
+    integrated, peak = ebur128(out)
+    assert integrated == pytest.approx(-16.0, abs=1.0)
+    assert result.loudness.integrated == pytest.approx(integrated, abs=1.0)
+    assert peak <= -1.0
+
+
+def test_limiter_only_where_needed() -> None:
+    fmt = AudioFormat()
+    quiet_peaks = _encode_args(fmt, 1.0, Loudness(integrated=-25.0, true_peak=-12.0))
+    loud_peaks = _encode_args(fmt, 1.0, Loudness(integrated=-25.0, true_peak=-1.0))
+    assert "alimiter" not in quiet_peaks[1]
+    assert "volume=6.00dB" in quiet_peaks[1]
+    assert "alimiter" in loud_peaks[1]
