@@ -1,0 +1,266 @@
+"""The finished feed, as podcast apps and our own XML reads see it (issue: Apple +
+Podcasting 2.0). Narrates three articles once and checks every rule."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import uuid
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import feedparser
+import podcastparser
+import pytest
+
+from suaraberita.errors import ConfigError, ExitStatus
+from suaraberita.settings import Settings, find_settings, load_settings
+from tests.conftest import MARKDOWN_ARTICLE, PASTED_ARTICLE
+
+BASE = "https://pod.contoh.id/kabar/"
+NS = {
+    "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+    "podcast": "https://podcastindex.org/namespace/1.0",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "atom": "http://www.w3.org/2005/Atom",
+}
+HOSTILE_TITLE = 'Tom & Jerry <b onclick="x()">"kutip"</b> ]]> &amp; lagi'
+HOSTILE = f"""---
+title: '{HOSTILE_TITLE}'
+---
+
+Paragraf <script>alert(1)</script> pertama & satu-satunya. ]]> Selesai.
+"""
+SETTINGS = f"""
+[podcast]
+title = "Kabar & Kota"
+description = "Berita kota, dibacakan."
+author = "Redaksi Kabar"
+email = "redaksi@contoh.id"
+base_url = "{BASE}"
+category = "News"
+subcategory = "Daily News"
+copyright = "© 2026 Kabar Kota"
+"""
+
+
+def _run(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "suaraberita", *args],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SUARABERITA_CACHE": str(work / "cache")},
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("site")
+    (work / "suaraberita.toml").write_text(SETTINGS, encoding="utf-8")
+    (work / "kereta.md").write_text(MARKDOWN_ARTICLE, encoding="utf-8")
+    (work / "pasar.txt").write_text(PASTED_ARTICLE, encoding="utf-8")
+    (work / "hostile.md").write_text(HOSTILE, encoding="utf-8")
+    first = _run(work, "narrate", "kereta.md", "pasar.txt", "hostile.md")
+    assert first.returncode == 0, first.stderr
+    (work / "first-guids.json").write_text(json.dumps(_guids(work / "output/feed.xml")))
+    (work / "pasar.txt").write_text(PASTED_ARTICLE.replace("Pembeli datang", "Para pembeli datang"))
+    again = _run(work, "narrate", "pasar.txt")
+    assert again.returncode == 0, again.stderr
+    return work
+
+
+def _guids(feed: Path) -> list[str]:
+    root = ET.parse(feed).getroot()
+    return sorted(g.text or "" for g in root.iter("guid"))
+
+
+def _channel(site: Path) -> ET.Element:
+    channel = ET.parse(site / "output/feed.xml").getroot().find("channel")
+    assert channel is not None
+    return channel
+
+
+def test_three_items_and_stable_guids(site: Path) -> None:
+    items = _channel(site).findall("item")
+    assert len(items) == 3
+    assert _guids(site / "output/feed.xml") == json.loads((site / "first-guids.json").read_text())
+    numbers = sorted(int(i.findtext("itunes:episode", namespaces=NS) or 0) for i in items)
+    assert numbers == [1, 2, 3]
+
+
+def test_channel_tags(site: Path) -> None:
+    channel = _channel(site)
+    for tag in ("title", "description", "link", "language", "copyright",
+                "itunes:author", "itunes:explicit", "itunes:type", "podcast:locked"):  # fmt: skip
+        assert channel.findtext(tag, namespaces=NS), tag
+    assert channel.findtext("title") == "Kabar & Kota"
+    assert channel.findtext("language") == "id"
+    assert channel.findtext("itunes:explicit", namespaces=NS) == "false"
+    owner = channel.find("itunes:owner", NS)
+    assert owner is not None
+    assert owner.findtext("itunes:email", namespaces=NS) == "redaksi@contoh.id"
+    category = channel.find("itunes:category", NS)
+    assert category is not None
+    assert category.get("text") == "News"
+    assert category[0].get("text") == "Daily News"
+    image = channel.find("itunes:image", NS)
+    assert image is not None
+    assert image.get("href") == BASE + "cover.png"
+    assert (site / "output/cover.png").is_file()
+    self_link = channel.find("atom:link", NS)
+    assert self_link is not None
+    assert self_link.get("href") == BASE + "feed.xml"
+    expected = uuid.uuid5(
+        uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"), "pod.contoh.id/kabar/feed.xml"
+    )
+    assert channel.findtext("podcast:guid", namespaces=NS) == str(expected)
+
+
+def test_items_link_existing_files_with_exact_lengths(site: Path) -> None:
+    output = site / "output"
+    for item in _channel(site).findall("item"):
+        enclosure = item.find("enclosure")
+        assert enclosure is not None
+        url = enclosure.get("url", "")
+        assert url.startswith(BASE)
+        assert enclosure.get("length") == str((output / url[len(BASE) :]).stat().st_size)
+        assert enclosure.get("type") == "audio/mpeg"
+        chapters = item.find("podcast:chapters", NS)
+        assert chapters is not None
+        assert chapters.get("type") == "application/json+chapters"
+        assert (output / chapters.get("url", "")[len(BASE) :]).is_file()
+        transcripts = item.findall("podcast:transcript", NS)
+        assert {t.get("type") for t in transcripts} == {"text/vtt", "application/x-subrip"}
+        for transcript in transcripts:
+            assert transcript.get("rel") == "captions"
+            assert (output / transcript.get("url", "")[len(BASE) :]).is_file()
+        assert item.findtext("itunes:duration", namespaces=NS).isdigit()  # type: ignore[union-attr]
+        assert item.findtext("itunes:episodeType", namespaces=NS) == "full"
+        assert item.find("guid").get("isPermaLink") == "false"  # type: ignore[union-attr]
+
+
+def test_hostile_title_survives_escaped(site: Path) -> None:
+    xml = (site / "output/feed.xml").read_bytes()
+    assert b"<script" not in xml
+    assert b"<b onclick" not in xml
+    titles = [i.findtext("title") for i in _channel(site).findall("item")]
+    assert HOSTILE_TITLE in titles
+    notes = [
+        i.findtext("content:encoded", namespaces=NS) or "" for i in _channel(site).findall("item")
+    ]
+    for note in notes:  # only our own markup; article text stays text
+        tags = _tags_in(note)
+        assert {tag for tag, _ in tags} <= {"p", "ul", "li", "a"}
+        assert {name for _, attrs in tags for name in attrs} <= {"href", "rel"}  # nh3 adds rel
+    assert any("<li>00:00 Kereta Cepat &amp; Tiket Murah" in n for n in notes)
+
+
+def _tags_in(html: str) -> list[tuple[str, list[str]]]:
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, list[str]]] = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, [name for name, _ in attrs]))
+
+    Collect().feed(html)
+    return found
+
+
+def test_podcast_clients_read_it(site: Path) -> None:
+    xml = (site / "output/feed.xml").read_bytes()
+    parsed = podcastparser.parse(BASE + "feed.xml", io.BytesIO(xml))
+    assert parsed["title"] == "Kabar & Kota"
+    assert len(parsed["episodes"]) == 3
+    assert HOSTILE_TITLE in [e["title"] for e in parsed["episodes"]]
+    for episode in parsed["episodes"]:
+        assert episode["total_time"] > 0
+        [enclosure] = episode["enclosures"]
+        assert enclosure["file_size"] > 0
+    fp = feedparser.parse(xml)
+    assert not fp.bozo, fp.get("bozo_exception")
+    assert len(fp.entries) == 3
+    assert fp.feed.image.href == BASE + "cover.png"
+    assert fp.feed.podcast_locked if hasattr(fp.feed, "podcast_locked") else True
+
+
+def test_feed_check_list_build_and_remove(site: Path) -> None:
+    check = _run(site, "feed", "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    listed = _run(site, "feed", "list")
+    assert listed.returncode == 0
+    assert len(listed.stdout.splitlines()) == 3
+    assert "pasar-ikan-baru-dibuka-di-tepi-sungai" in listed.stdout
+
+    (site / "output/feed.xml").unlink()
+    assert _run(site, "feed", "build").returncode == 0
+    assert len(_channel(site).findall("item")) == 3
+
+    removed = _run(site, "feed", "remove", "pasar-ikan-baru-dibuka-di-tepi-sungai")
+    assert removed.returncode == 0, removed.stderr
+    assert not list((site / "output").glob("pasar-ikan-*"))
+    assert len(_channel(site).findall("item")) == 2
+    missing = _run(site, "feed", "remove", "tidak-ada")
+    assert missing.returncode == ExitStatus.FEED
+    assert "feed list" in missing.stderr
+
+
+def test_feed_check_reports_problems(site: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "output"
+    broken.mkdir()
+    xml = (site / "output/feed.xml").read_text(encoding="utf-8")
+    (broken / "feed.xml").write_text(xml.replace("<itunes:explicit>false", "<itunes:explicit>no"))
+    result = _run(site, "feed", "check", "--output", str(broken))
+    assert result.returncode == ExitStatus.ERROR
+    assert "itunes:explicit must be true or false" in result.stdout
+    assert "not in the output folder" in result.stdout
+
+
+def test_init_writes_loadable_starter(tmp_path: Path) -> None:
+    assert _run(tmp_path, "init").returncode == 0
+    assert load_settings(tmp_path / "suaraberita.toml") == Settings(
+        path=tmp_path / "suaraberita.toml"
+    )
+    again = _run(tmp_path, "init")
+    assert again.returncode == ExitStatus.ERROR
+    assert "--force" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ('[podcast]\ncategory = "Berita"\n', ["suaraberita.toml", "category", "Berita", "News"]),
+        ('[podcast]\ncategory = "News"\nsubcategory = "Football"\n', ["Football", "Daily News"]),
+        ('[podcast]\nbase_url = "ftp://x"\n', ["base_url", "http"]),
+        ('[podcast]\nexplicit = "no"\n', ["explicit", "bool"]),
+        ("[podcast]\nwarna = 1\n", ["podcast.warna"]),
+        ("[audio]\nchannels = 3\n", ["channels"]),
+        ('[audio]\nbitrate = "cepat"\n', ["bitrate"]),
+        ("[podcast\n", ["TOML"]),
+        ('[podcast]\nimage = "kecil.png"\n', ["kecil.png", "256x256", "1400"]),
+    ],
+)
+def test_bad_settings_are_clear_errors(tmp_path: Path, body: str, words: list[str]) -> None:
+    from suaraberita.cover import default_cover
+
+    side_1400, side_256 = b"\x00\x00\x05\x78" * 2, b"\x00\x00\x01\x00" * 2
+    small = default_cover().data.replace(side_1400, side_256, 1)
+    (tmp_path / "kecil.png").write_bytes(small)
+    path = tmp_path / "suaraberita.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        find_settings(None, tmp_path)
+    message = str(info.value)
+    assert str(tmp_path) in message  # names the file at fault
+    for word in words:
+        assert word in message
+
+
+def test_settings_default_without_file(tmp_path: Path) -> None:
+    assert find_settings(None, tmp_path) == Settings()
