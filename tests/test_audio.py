@@ -12,7 +12,7 @@ import srt
 import webvtt
 from mutagen.id3 import ID3
 
-from suaraberita.audio import AudioFormat, Loudness, _encode_args, render
+from suaraberita.audio import AudioFormat, Loudness, _encode_args, _Segment, render
 from suaraberita.engines import Pcm
 from suaraberita.tags import read_chapters
 from tests.conftest import MD_SLUG, decode_pcm, ebur128, rms
@@ -112,8 +112,47 @@ def test_stereo_reaches_the_stereo_target(tmp_path: Path) -> None:
 
 def test_limiter_only_where_needed() -> None:
     fmt = AudioFormat()
-    quiet_peaks = _encode_args(fmt, 1.0, Loudness(integrated=-25.0, true_peak=-12.0))
-    loud_peaks = _encode_args(fmt, 1.0, Loudness(integrated=-25.0, true_peak=-1.0))
-    assert "alimiter" not in quiet_peaks[1]
-    assert "volume=6.00dB" in quiet_peaks[1]
-    assert "alimiter" in loud_peaks[1]
+
+    def graph(peak: float) -> str:
+        segment = _Segment(["-i", "x"], "anull", Loudness(integrated=-25.0, true_peak=peak), 9.0)
+        args = _encode_args(fmt, [segment])
+        return args[args.index("-filter_complex") + 1]
+
+    assert "alimiter" not in graph(-12.0)
+    assert "volume=6.00dB" in graph(-12.0)
+    assert "alimiter" in graph(-1.0)
+
+
+def test_intro_and_outro_are_levelled_faded_and_shift_chapters(run_cli, tmp_path: Path) -> None:
+    import subprocess
+
+    from suaraberita.audio import ffmpeg_path
+    from tests.conftest import MARKDOWN_ARTICLE, ffmpeg_info
+
+    for name, seconds in (("intro.mp3", 4), ("outro.wav", 3)):
+        subprocess.run(
+            [ffmpeg_path(), "-v", "error", "-f", "lavfi", "-i",
+             f"sine=frequency=330:duration={seconds}", "-af", "volume=-30dB", str(tmp_path / name)],
+            check=True,
+        )  # fmt: skip
+    (tmp_path / "suaraberita.toml").write_text(
+        '[audio]\nintro = "intro.mp3"\noutro = "outro.wav"\n', encoding="utf-8"
+    )
+    (tmp_path / "kereta.md").write_text(MARKDOWN_ARTICLE, encoding="utf-8")
+    result = run_cli("narrate", "kereta.md", "--voice", "id-espeak")
+    assert result.code == 0, result.stderr
+    mp3 = tmp_path / f"output/{MD_SLUG}.mp3"
+    chapters = read_chapters(mp3)
+    samples, rate = decode_pcm(mp3)
+    assert chapters[0].start == 0.0
+    # the speech starts right after the 4 s intro
+    speech = next(i for i, s in enumerate(samples[int(4.2 * rate) :]) if abs(s) > 1000)
+    assert speech / rate < 0.5
+    assert rms(samples, rate, 0.0, 0.05) < rms(samples, rate, 1.5, 2.5) / 4  # faded in
+    assert rms(samples, rate, 1.5, 2.5) > 1000  # a -30 dB tone lifted to speech level
+    duration = ffmpeg_info(mp3).duration
+    assert chapters[-1].end == pytest.approx(duration, abs=0.1)
+    assert rms(samples, rate, duration - 0.05, duration) < 300  # faded out
+    integrated, peak = ebur128(mp3)
+    assert integrated == pytest.approx(-19.0, abs=1.0)
+    assert peak <= -1.0

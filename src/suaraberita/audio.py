@@ -27,6 +27,8 @@ class AudioFormat:
     bitrate: str = "64k"
     loudness: float = -16.0  # integrated LUFS target as podcasts state it (for stereo)
     true_peak: float = -1.0  # dBTP ceiling
+    intro: Path | None = None  # music or jingle before the speech, levelled and faded
+    outro: Path | None = None  # and after it
 
     @property
     def mono_target(self) -> float:
@@ -135,19 +137,57 @@ def render(
                     on_take()
             if meter is None or rate is None:
                 raise AudioError("nothing to encode: the script has no speech")
-            measured = parse_ebur128(meter.finish("measure the loudness"))
+            speech = _Segment(
+                _raw_input(rate),
+                _shape(fmt, tempo),
+                parse_ebur128(meter.finish("measure the loudness")),
+                frames / rate / tempo,
+            )
+            intro = _clip(binary, fmt.intro, fmt) if fmt.intro else None
+            outro = _clip(binary, fmt.outro, fmt) if fmt.outro else None
+            segments = [s for s in (intro, speech, outro) if s is not None]
             spool.flush()
             spool.seek(0)
-            encode = [*_raw_input(rate), *_encode_args(fmt, tempo, measured), str(out)]
+            encode = [*_encode_args(fmt, segments), str(out)]
             result = parse_ebur128(_Ffmpeg(binary, encode, stdin=spool).finish(f"encode {out}"))
         finally:
             if meter is not None:
                 meter.kill()
-    return Rendered(tuple(spans), frames / rate / tempo, result)
+    shift = intro.seconds if intro else 0.0
+    spans = [Span(span.start + shift, span.end + shift) for span in spans]
+    return Rendered(tuple(spans), sum(s.seconds for s in segments), result)
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """One input of the final encode: the speech spool or an intro/outro file."""
+
+    input_args: list[str]
+    shape: str  # filters that bring it to the output rate (and tempo)
+    measured: Loudness  # after `shape`, before any gain
+    seconds: float
+    fades: bool = False
 
 
 def _raw_input(rate: int) -> list[str]:
     return ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0"]
+
+
+def _clip(binary: str, path: Path, fmt: AudioFormat) -> _Segment:
+    """Measure an intro or outro file: its loudness and exact length at the output rate."""
+    shape = f"aformat=channel_layouts=mono,aresample={fmt.sample_rate}"
+    args = [binary, "-hide_banner", "-nostats", "-loglevel", "info", "-i", str(path),
+            "-af", f"{shape},ebur128=peak=true:framelog=quiet", "-f", "s16le", "-"]  # fmt: skip
+    try:
+        proc = subprocess.run(args, capture_output=True, check=False)
+    except OSError as exc:
+        raise AudioError(f"cannot start ffmpeg ({binary}): {exc}") from exc
+    log = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode != 0 or not proc.stdout:
+        last = log.strip().splitlines()[-1] if log.strip() else "no audio"
+        raise AudioError(f"cannot read this intro/outro audio: {last}", path=path)
+    seconds = len(proc.stdout) / 2 / fmt.sample_rate
+    return _Segment(["-i", str(path)], shape, parse_ebur128(log), seconds, fades=True)
 
 
 def _shape(fmt: AudioFormat, tempo: float) -> str:
@@ -160,20 +200,41 @@ def _measure_args(fmt: AudioFormat, tempo: float) -> list[str]:
     return ["-af", f"{_shape(fmt, tempo)},ebur128=peak=true:framelog=quiet", "-f", "null", "-"]
 
 
-def _encode_args(fmt: AudioFormat, tempo: float, measured: Loudness) -> list[str]:
-    """Linear gain to the target; a limiter only if the gained peaks would pass the ceiling."""
-    gain = 0.0
-    if measured.integrated > -70.0:  # -70 LUFS is the meter's floor: nothing audible
-        gain = min(MAX_GAIN, fmt.mono_target - measured.integrated)
-    steps = [_shape(fmt, tempo), f"volume={gain:.2f}dB"]
+def _gain(fmt: AudioFormat, measured: Loudness) -> float:
+    """dB that bring a measured segment to the target (none for silence)."""
+    if measured.integrated <= -70.0:  # the meter's floor: nothing audible
+        return 0.0
+    return min(MAX_GAIN, fmt.mono_target - measured.integrated)
+
+
+def _encode_args(fmt: AudioFormat, segments: list[_Segment]) -> list[str]:
+    """Each segment gained to the target, faded if it is music, joined; a limiter only if
+    some gained peak would pass the ceiling."""
+    inputs: list[str] = []
+    chains: list[str] = []
     ceiling = fmt.true_peak - LIMITER_HEADROOM
-    if measured.true_peak + gain > ceiling:
+    limit_needed = False
+    for index, segment in enumerate(segments):
+        inputs += segment.input_args
+        gain = _gain(fmt, segment.measured)
+        limit_needed |= segment.measured.true_peak + gain > ceiling
+        steps = [segment.shape, f"volume={gain:.2f}dB"]
+        if segment.fades:
+            fade = min(1.5, segment.seconds / 3)
+            steps += [f"afade=t=in:d={fade / 3:.3f}",
+                      f"afade=t=out:st={segment.seconds - fade:.3f}:d={fade:.3f}"]  # fmt: skip
+        chains.append(f"[{index}:a]{','.join(steps)}[s{index}]")
+    joined = "".join(f"[s{i}]" for i in range(len(segments)))
+    tail = [f"concat=n={len(segments)}:v=0:a=1"] if len(segments) > 1 else ["anull"]
+    if limit_needed:
         limit = 10 ** (ceiling / 20)
-        steps.append(f"alimiter=limit={limit:.4f}:attack=2:release=50:level=disabled")
+        tail.append(f"alimiter=limit={limit:.4f}:attack=2:release=50:level=disabled")
     if fmt.channels == 2:
-        steps.append("aformat=channel_layouts=stereo")
-    steps.append("ebur128=peak=true:framelog=quiet")
-    return ["-af", ",".join(steps), "-c:a", "libmp3lame", "-b:a", fmt.bitrate, "-f", "mp3"]
+        tail.append("aformat=channel_layouts=stereo")
+    tail.append("ebur128=peak=true:framelog=quiet")
+    graph = ";".join([*chains, f"{joined}{','.join(tail)}[out]"])
+    return [*inputs, "-filter_complex", graph, "-map", "[out]",
+            "-c:a", "libmp3lame", "-b:a", fmt.bitrate, "-f", "mp3"]  # fmt: skip
 
 
 def parse_ebur128(log: str) -> Loudness:

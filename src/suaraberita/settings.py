@@ -132,6 +132,12 @@ def _podcast(table: dict[str, Any], path: Path) -> Podcast:
 
 def _audio(table: dict[str, Any], path: Path) -> AudioFormat:
     values = _typed(table, AudioFormat, "audio", path)
+    for key in ("intro", "outro"):
+        if key in values:
+            clip = Path(values[key]).expanduser()
+            values[key] = clip if clip.is_absolute() else path.parent / clip
+            if not values[key].is_file():
+                raise ConfigError(f"audio.{key} file {values[key]} not found", path=path)
     audio = AudioFormat(**values)
     if audio.channels not in (1, 2):
         raise ConfigError("audio.channels must be 1 (mono) or 2 (stereo)", path=path)
@@ -205,4 +211,6 @@ STARTER = """\
 # sample_rate = 44100
 # loudness = -16.0                     # LUFS as podcasts state it; mono files land 3 LU lower
 # true_peak = -1.0                     # dBTP
+# intro = "jingle.mp3"                 # music before the speech: levelled and faded
+# outro = "penutup.mp3"                # and after it
 """
