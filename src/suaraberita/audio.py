@@ -126,13 +126,13 @@ def render(
                 elif pcm.rate != rate:
                     raise AudioError(f"sample rate changed from {rate} to {pcm.rate} Hz")
                 assert meter is not None
-                speech = trim_silence(pcm)
+                said = trim_silence(pcm)
                 silence = round(pause * rate)
-                spans.append(Span(frames / rate / tempo, (frames + speech.frames) / rate / tempo))
-                chunk = speech.data + bytes(2 * silence)
+                spans.append(Span(frames / rate / tempo, (frames + said.frames) / rate / tempo))
+                chunk = said.data + bytes(2 * silence)
                 spool.write(chunk)
                 meter.feed(chunk)
-                frames += speech.frames + silence
+                frames += said.frames + silence
                 if on_take:
                     on_take()
             if meter is None or rate is None:
