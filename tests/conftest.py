@@ -5,8 +5,10 @@ from __future__ import annotations
 import array
 import os
 import re
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,18 +106,46 @@ class Run:
     stderr: str
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_google(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The default voice is Google's, and no test may reach Google or the user's cache:
+    point the voice at a closed local port (tests that want a server start the stand-in in
+    tests/standin.py) and the cache at a temporary folder, for this process and its children.
+    """
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+    names = ("SUARABERITA_GTTS_URL", "SUARABERITA_CACHE")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ["SUARABERITA_GTTS_URL"] = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    os.environ["SUARABERITA_CACHE"] = str(tmp_path_factory.mktemp("audio-cache"))
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    closed.close()
+
+
 @pytest.fixture
 def run_cli(tmp_path: Path):
     """Run the installed CLI as a user would, in tmp_path."""
 
-    def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> Run:
+    def run(
+        *args: str,
+        stdin: bytes | None = None,
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> Run:
+        # Never the user's audio cache: each test has its own (`env` may override it).
+        cache = {"SUARABERITA_CACHE": str(tmp_path / ".cache")}
         proc = subprocess.run(
             [sys.executable, "-m", "suaraberita", *args],
             cwd=cwd or tmp_path,
             input=stdin,
             capture_output=True,
             timeout=300,
-            env={**os.environ, "COLUMNS": "120"},
+            env={**os.environ, "COLUMNS": "120", **cache, **(env or {})},
             check=False,
         )
         return Run(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -13,6 +14,7 @@ import click
 
 from suaraberita import __version__
 from suaraberita.errors import ExitStatus, SuaraberitaError
+from suaraberita.voices import DEFAULT_VOICE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -20,7 +22,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def voice_option(command: F) -> F:
     return click.option(
         "--voice",
-        default="id-espeak",
+        default=DEFAULT_VOICE,
         show_default=True,
         metavar="NAME|PATH",
         help="Voice profile: a name from 'suaraberita voices' or a path to a .toml file.",
@@ -65,7 +67,13 @@ def cli(debug: bool) -> None:
     "--base-url",
     help="Where the output folder will be published (overrides podcast.base_url).",
 )
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and warnings.")
+@click.option(
+    "--no-fallback",
+    is_flag=True,
+    help="If the voice's service (Google) cannot be reached, fail (exit 9) instead of "
+    "narrating with the voice's offline fallback.",
+)
 def narrate(
     files: tuple[str, ...],
     voice: str,
@@ -73,6 +81,7 @@ def narrate(
     config: Path | None,
     base_url: str | None,
     quiet: bool,
+    no_fallback: bool,
 ) -> None:
     """Narrate articles (Markdown or pasted text; '-' for standard input) into MP3
     episodes with chapters, and add them to the podcast feed.
@@ -85,12 +94,18 @@ def narrate(
 
     settings = _settings(config, base_url)
     profile = find_voice(voice, voice_dirs(Path.cwd()))
+    fallback = None
+    if profile.fallback and not no_fallback:
+        fallback = find_voice(profile.fallback, voice_dirs(Path.cwd()))
     _make_folder(output)
+    engine = _engine_options()
     options = NarrateOptions(
         output=output,
         voice=profile,
         now=datetime.now(UTC).replace(microsecond=0),
         settings=settings,
+        engine=engine,
+        fallback=fallback,
     )
     failures: list[SuaraberitaError] = []
     for source in files:
@@ -99,7 +114,7 @@ def narrate(
             article = load_article(source, stdin)
             script = make_script(article, profile)
             with _Progress(len(script.utterances), source, quiet) as step:
-                done = run(article, script, options, on_utterance=step)
+                done = run(article, script, options, on_utterance=step, on_warning=_warn)
         except SuaraberitaError as exc:
             if len(files) == 1:
                 raise
@@ -113,6 +128,8 @@ def narrate(
                 f"{len(done.episode.chapters)} chapters, {done.loudness.integrated:.1f} LUFS, "
                 f"true peak {done.loudness.true_peak:.1f} dBTP); feed {done.feed_path}"
             )
+    if engine.cache is not None and engine.cache.write_error is not None:
+        _warn(f"the audio cache {engine.cache.root} cannot be written: {engine.cache.write_error}")
     if failures:
         click.echo(f"{len(failures)} of {len(files)} articles failed.", err=True)
         sys.exit(ExitStatus.PARTIAL)
@@ -122,11 +139,12 @@ def narrate(
 @click.argument("file", metavar="FILE")
 @voice_option
 def preview(file: str, voice: str) -> None:
-    """Print the chapters and the exact text that will be spoken.
+    """Print the chapters and the exact text that will be spoken, then how many Google
+    requests it needs and how long the episode will be.
 
     Example: suaraberita preview examples/bus-listrik-tirtasari.txt
     """
-    from suaraberita.pipeline import load_article, make_script
+    from suaraberita.pipeline import estimate, load_article, make_script
     from suaraberita.voices import find_voice, voice_dirs
 
     profile = find_voice(voice, voice_dirs(Path.cwd()))
@@ -137,6 +155,14 @@ def preview(file: str, voice: str) -> None:
         for utterance in part.utterances:
             click.echo(utterance.spoken)
         click.echo()
+    guess = estimate(script, profile, _engine_options())
+    minutes, seconds = divmod(round(guess.seconds), 60)
+    if profile.engine == "gtts":
+        click.echo(
+            f"Google requests: {guess.requests} (at most 100 characters each; "
+            f"{guess.cached} already cached, {guess.requests - guess.cached} to send)"
+        )
+    click.echo(f"Expected duration: about {minutes}:{seconds:02d} ({guess.characters} characters)")
 
 
 @cli.command()
@@ -262,6 +288,54 @@ def feed_check(output: Path, config: Path | None, base_url: str | None) -> None:
     if problems:
         raise SuaraberitaError(f"{len(problems)} problems in the feed", path=output / "feed.xml")
     click.echo("feed.xml: no problems found")
+
+
+@cli.group()
+def cache() -> None:
+    """Show or empty the cache of synthesised audio (SUARABERITA_CACHE sets its folder).
+
+    Example: suaraberita cache info
+    """
+
+
+@cache.command("info")
+def cache_info() -> None:
+    """Print the cache folder, its number of entries and their size.
+
+    Example: suaraberita cache info
+    """
+    from suaraberita.cache import Cache, default_cache_dir
+
+    info = Cache(default_cache_dir(os.environ)).info()
+    click.echo(f"Location: {info.path}")
+    click.echo(f"Entries:  {info.entries}")
+    click.echo(f"Size:     {info.size / 1e6:.1f} MB ({info.size} bytes)")
+
+
+@cache.command("clear")
+def cache_clear() -> None:
+    """Delete every cached piece of audio (the next narration makes it again).
+
+    Example: suaraberita cache clear
+    """
+    from suaraberita.cache import Cache, default_cache_dir
+
+    store = Cache(default_cache_dir(os.environ))
+    removed = store.clear()
+    click.echo(f"Removed {removed} entries from {store.root}")
+
+
+def _engine_options() -> Any:
+    """Cache folder and Google's address, from the environment (read here only)."""
+    from suaraberita.cache import Cache, default_cache_dir
+    from suaraberita.engines import EngineOptions
+
+    url = os.environ.get("SUARABERITA_GTTS_URL", "").strip() or None
+    return EngineOptions(cache=Cache(default_cache_dir(os.environ)), gtts_url=url)
+
+
+def _warn(message: str) -> None:
+    click.echo(f"Warning: {message}", err=True)
 
 
 def _settings(config: Path | None, base_url: str | None) -> Any:

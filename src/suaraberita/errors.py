@@ -18,6 +18,7 @@ class ExitStatus(IntEnum):
     AUDIO = 6  # ffmpeg or tagging failed
     FEED = 7  # the episode store or feed cannot be written
     PARTIAL = 8  # a batch where some articles failed
+    NETWORK = 9  # an online voice could not be reached and fallback was turned off
     INTERRUPTED = 130
 
 
@@ -49,6 +50,12 @@ class ConfigError(SuaraberitaError):
 
 class EngineError(SuaraberitaError):
     exit_status = ExitStatus.ENGINE
+
+
+class NetworkError(EngineError):
+    """An online engine's service cannot be reached or keeps failing (retries exhausted)."""
+
+    exit_status = ExitStatus.NETWORK
 
 
 class AudioError(SuaraberitaError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib.resources import files
@@ -24,6 +25,21 @@ class Pauses:
 
 
 @dataclass(frozen=True)
+class GttsSettings:
+    """How the Google voice (engine "gtts") is asked: the [gtts] table of a profile."""
+
+    tld: str = "com"  # https://translate.google.<tld>: the accent and the host
+    slow: bool = False
+    concurrency: int = 4  # requests in flight at once
+    requests_per_second: float = 25.0  # at most this many requests start per second
+    timeout: float = 10.0  # seconds per request
+    retries: int = 5  # further attempts for one piece after a 429, 5xx, timeout or reset
+    retry_budget: int = 50  # further attempts for the whole episode
+    backoff: float = 0.25  # seconds before the first retry, doubled for each next one
+    piece_gap: float = 0.07  # silence between the pieces of one utterance (~0.1 s in all)
+
+
+@dataclass(frozen=True)
 class Voice:
     name: str
     engine: str
@@ -34,9 +50,11 @@ class Voice:
     description: str = ""
     pauses: Pauses = Pauses()
     path: Path | None = None  # the profile it was loaded from
+    fallback: str = ""  # voice to narrate with when this one's service cannot be reached
+    gtts: GttsSettings = GttsSettings()
 
 
-DEFAULT_VOICE = "id-espeak"
+DEFAULT_VOICE = "id-google"  # falls back to id-espeak when Google cannot be reached
 _LIMITS: dict[str, tuple[type, float, float]] = {
     "rate": (int, 80, 450),
     "pitch": (int, 0, 100),
@@ -94,7 +112,7 @@ def load_voice(path: Path) -> Voice:
 
 
 def _voice_from_table(raw: dict[str, Any], path: Path) -> Voice:
-    known = {"name", "description", "engine", "language", "pauses", *_LIMITS}
+    known = {"name", "description", "engine", "language", "pauses", "fallback", "gtts", *_LIMITS}
     for key in raw:
         if key not in known:
             raise ConfigError(f"unknown key {key!r}", path=path, hint=f"keys: {sorted(known)}")
@@ -108,6 +126,9 @@ def _voice_from_table(raw: dict[str, Any], path: Path) -> Voice:
                 raise ConfigError(f"{key} = {value} is out of range {low}..{high}", path=path)
             values[key] = value
     pauses = _pauses(raw.get("pauses", {}), path)
+    values["gtts"] = _gtts(raw.get("gtts", {}), path)
+    if "fallback" in raw:
+        values["fallback"] = _get(raw, "fallback", str, path)
     return Voice(
         name=str(raw.get("name", path.stem)),
         engine=engine,
@@ -131,6 +152,43 @@ def _pauses(table: Any, path: Path) -> Pauses:
             raise ConfigError(f"pauses.{key} must be seconds between 0 and 10", path=path)
         values[key] = float(value)
     return Pauses(**values)
+
+
+_GTTS_LIMITS: dict[str, tuple[Any, float, float]] = {
+    "concurrency": (int, 1, 16),
+    "requests_per_second": (int | float, 0.1, 100),
+    "timeout": (int | float, 0.1, 120),
+    "retries": (int, 0, 20),
+    "retry_budget": (int, 0, 10000),
+    "backoff": (int | float, 0, 30),
+    "piece_gap": (int | float, 0, 2),
+}
+
+
+def _gtts(table: Any, path: Path) -> GttsSettings:
+    if not isinstance(table, dict):
+        raise ConfigError("[gtts] must be a table", path=path)
+    fields = GttsSettings.__dataclass_fields__
+    values: dict[str, Any] = {}
+    for key in table:
+        if key not in fields:
+            raise ConfigError(f"unknown key gtts.{key}", path=path, hint=f"keys: {list(fields)}")
+        if key == "tld":
+            tld = _get(table, key, str, path)
+            if not re.fullmatch(r"[a-z]{2,3}(\.[a-z]{2,3})?", tld):
+                raise ConfigError(f"gtts.tld = {tld!r} is not a Google domain ending", path=path)
+            values[key] = tld
+        elif key == "slow":
+            if not isinstance(table[key], bool):
+                raise ConfigError("gtts.slow must be true or false", path=path)
+            values[key] = table[key]
+        else:
+            kind, low, high = _GTTS_LIMITS[key]
+            value = _get(table, key, kind, path)
+            if not low <= value <= high:
+                raise ConfigError(f"gtts.{key} = {value} is out of range {low}..{high}", path=path)
+            values[key] = value if kind is int else float(value)
+    return GttsSettings(**values)
 
 
 def _get(raw: dict[str, Any], key: str, kind: Any, path: Path) -> Any:

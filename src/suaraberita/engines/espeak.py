@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import ctypes
 import threading
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from suaraberita.cache import cache_key
 from suaraberita.engines import Pcm
 from suaraberita.errors import EngineError
 
 if TYPE_CHECKING:
+    from suaraberita.cache import Cache
     from suaraberita.voices import Voice
 
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -120,7 +123,8 @@ class EspeakEngine:
 
     name = "espeak"
 
-    def __init__(self, voice: Voice) -> None:
+    def __init__(self, voice: Voice, cache: Cache | None = None) -> None:
+        self._cache = cache
         self._voice_name = voice.language
         self._rate = voice.rate
         self._pitch = voice.pitch
@@ -139,6 +143,26 @@ class EspeakEngine:
             # Set the voice every call: another engine object may have changed it.
             lib.configure(self._voice_name, self._rate, self._pitch)
             return Pcm(lib.synth(text), lib.sample_rate)
+
+    def synthesize_all(self, texts: Sequence[str]) -> Iterator[Pcm]:
+        """One utterance after the other (espeak is fast), each looked up in the cache first."""
+        cache = self._cache
+        settings = {"voice": self._voice_name, "rate": self._rate, "pitch": self._pitch}
+        for text in texts:
+            if cache is None:
+                yield self.synthesize(text)
+                continue
+            key = cache_key(self.name, self._version, settings, text, "wav")
+            data = cache.get(key)
+            if data is not None:
+                try:
+                    yield Pcm.from_wav(data)
+                    continue
+                except ValueError:
+                    cache.discard(key)  # damaged: make it again
+            pcm = self.synthesize(text)
+            cache.put(key, pcm.to_wav())
+            yield pcm
 
     def phonemes(self, text: str) -> str:
         """espeak's own phoneme reading of `text` (for tests of what it will say)."""

@@ -1,0 +1,144 @@
+"""Cut an utterance into pieces short enough for one Google request, at clause boundaries.
+
+Google's voice speaks each request as a finished utterance, so a cut in the middle of a
+clause is heard as a full stop in the middle of a thought. We therefore cut where a
+speaker would pause anyway: after a sentence end, comma, semicolon, colon, dash or
+closing quote, keeping the punctuation with the piece before it. Only a clause longer
+than the limit is cut at a space, and only a single word longer than the limit is cut
+inside the word.
+
+Among the ways of cutting, we choose (in this order of importance) the one with the
+fewest pieces that end without punctuation, then the fewest pieces, then the fewest cuts
+at a space that is not before a phrase-opening word ("dan", "yang", "untuk": the list is
+`data/clause_words.txt`), then the most balanced lengths (the least sum of squared
+lengths). A greedy cut (as long as possible) often leaves a short tail or misses the
+comma that a balanced cut would use.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib.resources import files
+
+GOOGLE_LIMIT = 100  # characters per request (gTTS.GOOGLE_TTS_MAX_CHARS)
+
+SENTENCE_END = ".!?…"
+CLAUSE_END = ",;:"
+DASHES = "-–—"
+CLOSING = "\"'”’»)]"
+PUNCTUATION = SENTENCE_END + CLAUSE_END + DASHES + CLOSING
+
+
+# (pieces ending without punctuation, pieces, plain space cuts, sum of squared lengths)
+_Cost = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    joined: bool  # True: glued to the token before (a long word cut up), not after a space
+
+
+def ends_at_punctuation(piece: str) -> bool:
+    """Whether a piece ends where a speaker would pause.
+
+    >>> ends_at_punctuation("Kalau penumpangnya ramai,")
+    True
+    >>> ends_at_punctuation("armadanya kami tambah.”")
+    True
+    >>> ends_at_punctuation("jalan-jalan di pusat")
+    False
+    """
+    piece = piece.rstrip()
+    return bool(piece) and piece[-1] in PUNCTUATION
+
+
+def split_text(text: str, limit: int = GOOGLE_LIMIT) -> tuple[str, ...]:
+    """Pieces of at most `limit` characters, cut at clause boundaries where possible.
+
+    Whitespace runs become single spaces; an empty text has no pieces.
+
+    >>> split_text("Pendek saja.")
+    ('Pendek saja.',)
+    >>> for piece in split_text(
+    ...     "Empat rute yang dibuka pada tahap pertama menghubungkan Terminal Sukamulya "
+    ...     "dengan Alun-Alun, Stasiun Tirtasari, Pasar Induk, dan kawasan kampus di utara kota."
+    ... ):
+    ...     print(piece)
+    Empat rute yang dibuka pada tahap pertama menghubungkan Terminal Sukamulya dengan Alun-Alun,
+    Stasiun Tirtasari, Pasar Induk, dan kawasan kampus di utara kota.
+    >>> split_text("satu dua tiga empat lima enam", limit=12)
+    ('satu dua', 'tiga empat', 'lima enam')
+    >>> split_text("x" * 25, limit=10)
+    ('xxxxxxxxxx', 'xxxxxxxxxx', 'xxxxx')
+    """
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    tokens = _tokens(text, limit)
+    if not tokens:
+        return ()
+    n = len(tokens)
+    openers = clause_words()
+    # best[j]: the cheapest cutting of tokens[:j], as (cost, start of its last piece);
+    best: list[tuple[_Cost, int] | None] = [None] * (n + 1)
+    best[0] = ((0, 0, 0, 0), 0)
+    for j in range(1, n + 1):
+        length = 0
+        found: tuple[_Cost, int] | None = None
+        last = j == n  # the text's own end is not a cut
+        soft = not last and not tokens[j].joined and tokens[j].text.lower() in openers
+        for i in range(j - 1, -1, -1):  # the last piece is tokens[i:j]
+            length += len(tokens[i].text) + (1 if i < j - 1 and not tokens[i + 1].joined else 0)
+            if length > limit:
+                break
+            before = best[i]
+            if before is None:
+                continue
+            piece = _join(tokens[i:j])
+            bad = plain = 0
+            if not last and not ends_at_punctuation(piece):
+                bad, plain = 1, 0 if soft else 1
+            if not any(c.isalnum() for c in piece):
+                bad += 1  # a piece of punctuation alone says nothing
+            (b_bad, b_count, b_plain, b_square), _ = before
+            cost = (b_bad + bad, b_count + 1, b_plain + plain, b_square + length * length)
+            if found is None or cost < found[0]:
+                found = (cost, i)
+        best[j] = found
+    pieces: list[str] = []
+    j = n
+    while j > 0:
+        entry = best[j]
+        assert entry is not None  # every token fits: _tokens cut the long words
+        i = entry[1]
+        pieces.append(_join(tokens[i:j]))
+        j = i
+    return tuple(reversed(pieces))
+
+
+@functools.cache
+def clause_words() -> frozenset[str]:
+    """Lowercase words before which a cut at a space sounds least abrupt."""
+    text = files("suaraberita").joinpath("data/clause_words.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def _tokens(text: str, limit: int) -> list[_Token]:
+    """Words; a word longer than `limit` becomes several glued tokens."""
+    tokens: list[_Token] = []
+    for word in text.split():
+        for start in range(0, len(word), limit):
+            tokens.append(_Token(word[start : start + limit], joined=start > 0))
+    return tokens
+
+
+def _join(tokens: list[_Token]) -> str:
+    parts: list[str] = []
+    for index, token in enumerate(tokens):
+        if index and not token.joined:
+            parts.append(" ")
+        parts.append(token.text)
+    return "".join(parts)
