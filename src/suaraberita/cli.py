@@ -88,12 +88,13 @@ def narrate(
 
     Example: suaraberita narrate examples/bus-listrik-tirtasari.txt --output output
     """
-    from suaraberita.pipeline import NarrateOptions, load_article, make_script
+    from suaraberita.pipeline import NarrateOptions, load_article, load_lexicons, make_script
     from suaraberita.pipeline import narrate as run
     from suaraberita.voices import find_voice, voice_dirs
 
     settings = _settings(config, base_url)
     profile = find_voice(voice, voice_dirs(Path.cwd()))
+    lexicon = load_lexicons(profile, Path.cwd())
     fallback = None
     if profile.fallback and not no_fallback:
         fallback = find_voice(profile.fallback, voice_dirs(Path.cwd()))
@@ -112,7 +113,7 @@ def narrate(
         try:
             stdin = click.get_binary_stream("stdin").read() if source == "-" else None
             article = load_article(source, stdin)
-            script = make_script(article, profile)
+            script = make_script(article, profile, lexicon)
             with _Progress(len(script.utterances), source, quiet) as step:
                 done = run(article, script, options, on_utterance=step, on_warning=_warn)
         except SuaraberitaError as exc:
@@ -144,12 +145,13 @@ def preview(file: str, voice: str) -> None:
 
     Example: suaraberita preview examples/bus-listrik-tirtasari.txt
     """
-    from suaraberita.pipeline import estimate, load_article, make_script
+    from suaraberita.pipeline import estimate, load_article, load_lexicons, make_script
     from suaraberita.voices import find_voice, voice_dirs
 
     profile = find_voice(voice, voice_dirs(Path.cwd()))
     stdin = click.get_binary_stream("stdin").read() if file == "-" else None
-    script = make_script(load_article(file, stdin), profile)
+    lexicon = load_lexicons(profile, Path.cwd())
+    script = make_script(load_article(file, stdin), profile, lexicon)
     for number, part in enumerate(script.parts, start=1):
         click.echo(f"== Chapter {number}: {part.title}")
         for utterance in part.utterances:
@@ -181,18 +183,26 @@ def voices() -> None:
 
 @cli.command("normalize")
 @click.argument("text", nargs=-1, required=True)
-def normalize_command(text: tuple[str, ...]) -> None:
+@voice_option
+def normalize_command(text: tuple[str, ...], voice: str) -> None:
     """Print text as the narrator will say it; '-' reads standard input line by line.
+    The voice's lexicon and ./lexicon.tsv apply, as when narrating.
 
     Example: suaraberita normalize "Rp1,3 triliun pada Sabtu (13/2)"
     """
-    from suaraberita.normalize import normalize
+    from functools import partial
 
+    from suaraberita.normalize import normalize
+    from suaraberita.pipeline import load_lexicons
+    from suaraberita.voices import find_voice, voice_dirs
+
+    profile = find_voice(voice, voice_dirs(Path.cwd()))
+    say = partial(normalize, lexicon=load_lexicons(profile, Path.cwd()) or None)
     if text == ("-",):
         for line in click.get_text_stream("stdin"):
-            click.echo(normalize(line.rstrip("\n")))
+            click.echo(say(line.rstrip("\n")))
         return
-    click.echo(normalize(" ".join(text)))
+    click.echo(say(" ".join(text)))
 
 
 @cli.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 
 from suaraberita.article import Article, decode_article_bytes, parse_article, read_article_file
@@ -20,7 +21,7 @@ from suaraberita.errors import (
 )
 from suaraberita.feed import render_feed
 from suaraberita.files import atomic_path, atomic_write, folder_lock, slugify
-from suaraberita.normalize import normalize
+from suaraberita.normalize import load_lexicon, normalize
 from suaraberita.script import Script, build_script
 from suaraberita.settings import Podcast, Settings
 from suaraberita.store import Episode, Store, episode_files
@@ -63,8 +64,21 @@ def load_article(source: str, stdin: bytes | None = None) -> Article:
     return parse_article(read_article_file(Path(source)), source)
 
 
-def make_script(article: Article, voice: Voice) -> Script:
-    return build_script(article, voice.pauses, normalize)
+LEXICON_NAME = "lexicon.tsv"
+
+
+def make_script(article: Article, voice: Voice, lexicon: Mapping[str, str] | None = None) -> Script:
+    """The article as the voice will say it; `lexicon` overrides built-in readings."""
+    return build_script(article, voice.pauses, partial(normalize, lexicon=lexicon or None))
+
+
+def load_lexicons(voice: Voice | None, workdir: Path) -> dict[str, str]:
+    """The voice profile's lexicon, then the project's ./lexicon.tsv (which wins)."""
+    words: dict[str, str] = {}
+    for path in (voice.lexicon if voice else None, workdir / LEXICON_NAME):
+        if path is not None and path.is_file():
+            words.update(load_lexicon(path))
+    return words
 
 
 def narrate(

@@ -51,6 +51,7 @@ class Voice:
     pauses: Pauses = Pauses()
     path: Path | None = None  # the profile it was loaded from
     fallback: str = ""  # voice to narrate with when this one's service cannot be reached
+    lexicon: Path | None = None  # TSV of word -> spoken form, read before the built-in rules
     gtts: GttsSettings = GttsSettings()
 
 
@@ -112,7 +113,8 @@ def load_voice(path: Path) -> Voice:
 
 
 def _voice_from_table(raw: dict[str, Any], path: Path) -> Voice:
-    known = {"name", "description", "engine", "language", "pauses", "fallback", "gtts", *_LIMITS}
+    known = {"name", "description", "engine", "language", "pauses", "fallback", "gtts", "lexicon"}
+    known |= set(_LIMITS)
     for key in raw:
         if key not in known:
             raise ConfigError(f"unknown key {key!r}", path=path, hint=f"keys: {sorted(known)}")
@@ -129,6 +131,11 @@ def _voice_from_table(raw: dict[str, Any], path: Path) -> Voice:
     values["gtts"] = _gtts(raw.get("gtts", {}), path)
     if "fallback" in raw:
         values["fallback"] = _get(raw, "fallback", str, path)
+    if "lexicon" in raw:
+        lexicon = path.parent / _get(raw, "lexicon", str, path)
+        if not lexicon.is_file():
+            raise ConfigError(f"lexicon file {lexicon} not found", path=path)
+        values["lexicon"] = lexicon
     return Voice(
         name=str(raw.get("name", path.stem)),
         engine=engine,
