@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import partial
@@ -24,6 +24,7 @@ from suaraberita.files import atomic_path, atomic_write, folder_lock, slugify
 from suaraberita.normalize import load_lexicon, normalize
 from suaraberita.script import Script, build_script
 from suaraberita.settings import Podcast, Settings
+from suaraberita.site import render_site
 from suaraberita.store import Episode, Store, episode_files
 from suaraberita.tags import Chapter, EpisodeTags, chapters_json, write_tags
 from suaraberita.transcript import make_cues, plain_text, render_srt, render_vtt
@@ -198,12 +199,15 @@ def show_cover(settings: Settings) -> Cover:
 
 
 def publish(output: Path, store: Store, podcast: Podcast, cover: Cover) -> Path:
-    """Render the feed (and its cover) from the store. Call with the folder lock held."""
+    """Render the feed (and its cover) and the web pages from the store. Call with the
+    folder lock held."""
     cover_path = output / f"cover{cover.extension}"
     if not cover_path.is_file() or cover_path.read_bytes() != cover.data:
         atomic_write(cover_path, cover.data)
     feed_path = output / FEED_NAME
-    atomic_write(feed_path, render_feed(podcast, store.episodes(), cover_path.name))
+    episodes = store.episodes()
+    atomic_write(feed_path, render_feed(podcast, episodes, cover_path.name))
+    render_site(output, podcast, episodes, cover_path.name)
     return feed_path
 
 
