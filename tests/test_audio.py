@@ -114,7 +114,7 @@ def test_limiter_only_where_needed() -> None:
     fmt = AudioFormat()
 
     def graph(peak: float) -> str:
-        segment = _Segment(["-i", "x"], "anull", Loudness(integrated=-25.0, true_peak=peak), 9.0)
+        segment = _Segment(["-i", "x"], "anull", Loudness(integrated=-25.0, peak=peak), 9.0)
         args = _encode_args(fmt, [segment])
         return args[args.index("-filter_complex") + 1]
 

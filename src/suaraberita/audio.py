@@ -39,7 +39,7 @@ class AudioFormat:
 @dataclass(frozen=True)
 class Loudness:
     integrated: float  # LUFS on a plain BS.1770 meter
-    true_peak: float  # dBTP
+    peak: float  # dBTP for the finished file; the faster sample peak (dBFS) for planning
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ def _clip(binary: str, path: Path, fmt: AudioFormat) -> _Segment:
     """Measure an intro or outro file: its loudness and exact length at the output rate."""
     shape = f"aformat=channel_layouts=mono,aresample={fmt.sample_rate}"
     args = [binary, "-hide_banner", "-nostats", "-loglevel", "info", "-i", str(path),
-            "-af", f"{shape},ebur128=peak=true:framelog=quiet", "-f", "s16le", "-"]  # fmt: skip
+            "-af", f"{shape},ebur128=peak=sample:framelog=quiet", "-f", "s16le", "-"]  # fmt: skip
     try:
         proc = subprocess.run(args, capture_output=True, check=False)
     except OSError as exc:
@@ -197,7 +197,8 @@ def _shape(fmt: AudioFormat, tempo: float) -> str:
 
 
 def _measure_args(fmt: AudioFormat, tempo: float) -> list[str]:
-    return ["-af", f"{_shape(fmt, tempo)},ebur128=peak=true:framelog=quiet", "-f", "null", "-"]
+    # Sample peak: a third of true peak's cost, and what the limiter itself acts on.
+    return ["-af", f"{_shape(fmt, tempo)},ebur128=peak=sample:framelog=quiet", "-f", "null", "-"]
 
 
 def _gain(fmt: AudioFormat, measured: Loudness) -> float:
@@ -217,7 +218,7 @@ def _encode_args(fmt: AudioFormat, segments: list[_Segment]) -> list[str]:
     for index, segment in enumerate(segments):
         inputs += segment.input_args
         gain = _gain(fmt, segment.measured)
-        limit_needed |= segment.measured.true_peak + gain > ceiling
+        limit_needed |= segment.measured.peak + gain > ceiling
         steps = [segment.shape, f"volume={gain:.2f}dB"]
         if segment.fades:
             fade = min(1.5, segment.seconds / 3)
@@ -241,9 +242,9 @@ def parse_ebur128(log: str) -> Loudness:
     r"""Integrated loudness and true peak from the summary ffmpeg's ebur128 filter prints.
 
     >>> parse_ebur128("  I:  -19.1 LUFS\n  Threshold: -29 LUFS\n  Peak:  -2.5 dBFS\n")
-    Loudness(integrated=-19.1, true_peak=-2.5)
+    Loudness(integrated=-19.1, peak=-2.5)
     >>> parse_ebur128("  I:  -70.0 LUFS\n  Peak:  -inf dBFS\n")
-    Loudness(integrated=-70.0, true_peak=-inf)
+    Loudness(integrated=-70.0, peak=-inf)
     """
     integrated = re.findall(r"^\s*I:\s+(-?[\d.]+|-inf) LUFS", log, re.MULTILINE)
     peak = re.findall(r"^\s*Peak:\s+(-?[\d.]+|-inf) dBFS", log, re.MULTILINE)

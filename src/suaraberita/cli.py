@@ -74,6 +74,13 @@ def cli(debug: bool) -> None:
     help="If the voice's service (Google) cannot be reached, fail (exit 9) instead of "
     "narrating with the voice's offline fallback.",
 )
+@click.option("--force", is_flag=True, help="Narrate again even when nothing has changed.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Articles narrated at once, in separate processes [default: the number of CPUs].",
+)
 def narrate(
     files: tuple[str, ...],
     voice: str,
@@ -82,14 +89,15 @@ def narrate(
     base_url: str | None,
     quiet: bool,
     no_fallback: bool,
+    force: bool,
+    jobs: int | None,
 ) -> None:
     """Narrate articles (Markdown or pasted text; '-' for standard input) into MP3
     episodes with chapters, and add them to the podcast feed.
 
     Example: suaraberita narrate examples/bus-listrik-tirtasari.txt --output output
     """
-    from suaraberita.pipeline import NarrateOptions, load_article, load_lexicons, make_script
-    from suaraberita.pipeline import narrate as run
+    from suaraberita.pipeline import NarrateOptions, load_lexicons
     from suaraberita.voices import find_voice, voice_dirs
 
     settings = _settings(config, base_url)
@@ -107,28 +115,22 @@ def narrate(
         settings=settings,
         engine=engine,
         fallback=fallback,
+        force=force,
     )
+    from suaraberita.batch import narrate_many
+
+    stdin = click.get_binary_stream("stdin").read() if "-" in files else None
+    workers = jobs or os.cpu_count() or 1
+    progress = None if quiet else _Progress
     failures: list[SuaraberitaError] = []
-    for source in files:
-        try:
-            stdin = click.get_binary_stream("stdin").read() if source == "-" else None
-            article = load_article(source, stdin)
-            script = make_script(article, profile, lexicon)
-            with _Progress(len(script.utterances), source, quiet) as step:
-                done = run(article, script, options, on_utterance=step, on_warning=_warn)
-        except SuaraberitaError as exc:
+    for outcome in narrate_many(files, options, lexicon, workers, stdin, progress):
+        if outcome.error is not None:
             if len(files) == 1:
-                raise
-            failures.append(exc)
-            click.echo(f"Error: {exc}", err=True)
-            continue
-        if not quiet:
-            minutes, seconds = divmod(round(done.episode.duration), 60)
-            click.echo(
-                f"{source}: {done.audio_path} ({minutes}:{seconds:02d}, "
-                f"{len(done.episode.chapters)} chapters, {done.loudness.integrated:.1f} LUFS, "
-                f"true peak {done.loudness.true_peak:.1f} dBTP); feed {done.feed_path}"
-            )
+                raise outcome.error
+            failures.append(outcome.error)
+            click.echo(f"Error: {outcome.error}", err=True)
+        elif not quiet:
+            click.echo(_summary(outcome.source, outcome.narration))
     if engine.cache is not None and engine.cache.write_error is not None:
         _warn(f"the audio cache {engine.cache.root} cannot be written: {engine.cache.write_error}")
     if failures:
@@ -300,6 +302,62 @@ def feed_check(output: Path, config: Path | None, base_url: str | None) -> None:
     click.echo("feed.xml: no problems found")
 
 
+@cli.command()
+@output_option
+@config_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0: every network interface).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Do not log each request.")
+def serve(output: Path, config: Path | None, host: str, port: int, quiet: bool) -> None:
+    """Serve the output folder over HTTP until Ctrl-C: the episode pages, the feed and the
+    MP3s (with HEAD and byte ranges, as podcast apps need). Only site, feed and media
+    files are served; never the episode store, dotfiles or anything outside the folder.
+
+    Example: suaraberita serve --output output --port 8000
+    """
+    from suaraberita.errors import FeedError
+    from suaraberita.server import Server, base_url_mismatch
+    from suaraberita.settings import url_in
+
+    podcast = _settings(config, None).podcast
+    if not output.is_dir():
+        raise FeedError("no output folder here", path=output, hint="narrate an article first")
+    log = None if quiet else (lambda line: click.echo(line, err=True))
+    try:
+        server = Server(output, (host, port), log)
+    except OSError as exc:
+        raise SuaraberitaError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+            hint="another program uses that port: try another --port",
+        ) from None
+    with server:
+        url = server.url
+        click.echo(f"Serving {output} at {url} (Ctrl-C stops)")
+        mismatch = base_url_mismatch(podcast.base_url, host, server.server_address[1])
+        if mismatch:
+            _warn(
+                f"podcast.base_url is {podcast.base_url} but this server is at {url}: the "
+                "feed's audio, chapter and transcript links point there, not here. To serve "
+                f"the feed from here, run 'suaraberita feed build --base-url {url}' first."
+            )
+        feed_url = url_in(url, "feed.xml") if mismatch else podcast.feed_url
+        click.echo(f"Feed to subscribe to: {feed_url}")
+        if not (output / "index.html").is_file():
+            _warn("no index.html in the folder yet: 'suaraberita feed build' renders the pages")
+        server.serve_forever()
+
+
 @cli.group()
 def cache() -> None:
     """Show or empty the cache of synthesised audio (SUARABERITA_CACHE sets its folder).
@@ -362,6 +420,18 @@ def _settings(config: Path | None, base_url: str | None) -> Any:
     return settings
 
 
+def _summary(source: str, done: Any) -> str:
+    """One line per narrated article."""
+    if done.loudness is None:
+        return f"{source}: {done.audio_path} is up to date (use --force to narrate it again)"
+    minutes, seconds = divmod(round(done.episode.duration), 60)
+    return (
+        f"{source}: {done.audio_path} ({minutes}:{seconds:02d}, "
+        f"{len(done.episode.chapters)} chapters, {done.loudness.integrated:.1f} LUFS, "
+        f"true peak {done.loudness.peak:.1f} dBTP); feed {done.feed_path}"
+    )
+
+
 def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -372,11 +442,11 @@ def _make_folder(folder: Path) -> None:
 
 
 class _Progress:
-    """A progress bar on a terminal; silent otherwise or with --quiet."""
+    """A progress bar on a terminal (standard error); silent otherwise."""
 
-    def __init__(self, total: int, label: str, quiet: bool) -> None:
+    def __init__(self, label: str, total: int) -> None:
         self._bar: Any = None
-        if not quiet and sys.stderr.isatty():
+        if sys.stderr.isatty():
             self._bar = click.progressbar(length=total, label=label, file=sys.stderr)
 
     def __enter__(self) -> Callable[[], None]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Generator, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
@@ -46,6 +47,7 @@ class NarrateOptions:
     # Narrate the whole episode with this voice when `voice`'s service cannot be reached
     # (NetworkError); None: that is an error.
     fallback: Voice | None = None
+    force: bool = False  # narrate even when the episode is up to date
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,41 @@ class Narration:
     episode: Episode
     audio_path: Path
     feed_path: Path
-    loudness: Loudness  # measured on the encoded episode
+    loudness: Loudness | None  # measured on the encoded episode; None when skipped
     sidecars: tuple[Path, ...]  # chapters JSON, WebVTT, SRT
+
+    @property
+    def skipped(self) -> bool:
+        """True when nothing had changed and the existing episode was kept."""
+        return self.loudness is None
+
+
+def fingerprint(article: Article, script: Script, options: NarrateOptions, cover: Cover) -> str:
+    """What an episode's files depend on: the article, the words and pauses as they will be
+    said, the voice, the audio and podcast settings, the cover and the package version."""
+    from suaraberita import __version__
+
+    digest = hashlib.sha256()
+    voice = replace(options.voice, path=None)
+    clips = [options.settings.audio.intro, options.settings.audio.outro]
+    parts = (__version__, replace(article, source=""), script, voice, options.settings.audio)
+    for part in (*parts, options.settings.podcast):
+        digest.update(repr(part).encode())
+    for clip in clips:
+        if clip is not None:
+            digest.update(clip.read_bytes())
+    digest.update(cover.data)
+    return digest.hexdigest()
+
+
+def _up_to_date(output: Path, episode: Episode | None, wanted: str) -> bool:
+    """The stored episode has the same fingerprint and its files are all there."""
+    if episode is None or episode.fingerprint != wanted:
+        return False
+    audio = output / episode.audio_file
+    if not audio.is_file() or audio.stat().st_size != episode.audio_length:
+        return False
+    return all((output / name).is_file() for name in episode.sidecars)
 
 
 def load_article(source: str, stdin: bytes | None = None) -> Article:
@@ -103,6 +138,10 @@ def narrate(
     audio_name, *sidecar_names = episode_files(slug)
     audio_path = output / audio_name
     cover = show_cover(options.settings)
+    wanted = fingerprint(article, script, options, cover)
+    if previous is not None and not options.force and _up_to_date(output, previous, wanted):
+        sidecars = tuple(output / name for name in sidecar_names)
+        return Narration(previous, audio_path, output / FEED_NAME, None, sidecars)
     voice = options.voice
     while True:  # one voice for the whole episode: a failed one starts over with the fallback
         engine = create_engine(voice, options.engine)
@@ -146,6 +185,8 @@ def narrate(
         audio_length=audio_path.stat().st_size,
         chapters=chapters,
         voice=voice.name,
+        # a fallback episode is not what was asked for: the next run tries again
+        fingerprint=wanted if voice is options.voice else None,
         author=article.meta.author,
         link=article.meta.url,
         image=article.meta.image,

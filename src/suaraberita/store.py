@@ -13,7 +13,7 @@ from pathlib import Path
 from suaraberita.errors import FeedError
 from suaraberita.tags import Chapter
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _MIGRATIONS = {
     1: """
     CREATE TABLE episodes (
@@ -41,6 +41,10 @@ _MIGRATIONS = {
            OR (older.pub_date = episodes.pub_date AND older.slug <= episodes.slug)
     );
     """,
+    # what the audio was made from, so an unchanged article is not narrated again
+    3: """
+    ALTER TABLE episodes ADD COLUMN fingerprint TEXT;
+    """,
 }
 
 
@@ -65,6 +69,7 @@ class Episode:
     link: str | None = None
     image: str | None = None
     number: int = 0  # itunes:episode; the store gives one to a new episode
+    fingerprint: str | None = None  # pipeline.fingerprint of what made the audio
 
     @property
     def sidecars(self) -> tuple[str, str, str]:
@@ -138,6 +143,7 @@ class Store:
                     "duration": episode.duration, "audio_file": episode.audio_file,
                     "audio_length": episode.audio_length, "chapters": chapters,
                     "voice": episode.voice, "number": number,
+                    "fingerprint": episode.fingerprint,
                 }  # fmt: skip
                 names = ", ".join(row)
                 marks = ", ".join(f":{name}" for name in row)
@@ -194,6 +200,7 @@ def _episode(row: tuple[object, ...], columns: list[str]) -> Episode:
         link=_opt(data["link"]),
         image=_opt(data["image"]),
         number=int(data["number"]),  # type: ignore[call-overload]
+        fingerprint=_opt(data["fingerprint"]),
     )
 
 

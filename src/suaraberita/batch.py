@@ -1,0 +1,69 @@
+"""Narrate several articles: one after another, or in parallel worker processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+
+from suaraberita.errors import SuaraberitaError
+from suaraberita.pipeline import NarrateOptions, Narration, load_article, make_script, narrate
+
+# (source, utterance count) -> a context giving a callback to tick once per utterance
+Progress = Callable[[str, int], AbstractContextManager[Callable[[], None]]]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    source: str
+    narration: Narration | None = None
+    error: SuaraberitaError | None = None
+
+
+def narrate_many(
+    sources: Sequence[str],
+    options: NarrateOptions,
+    lexicon: Mapping[str, str],
+    jobs: int,
+    stdin: bytes | None = None,
+    progress: Progress | None = None,
+) -> Iterator[Outcome]:
+    """Yield one outcome per source, as each finishes. With `jobs` > 1 the articles are
+    narrated in that many processes (each process: synthesis, then encoding); the store
+    and feed are updated under the output folder's lock, so none is lost."""
+    if jobs <= 1 or len(sources) <= 1:
+        for source in sources:
+            yield _narrate_one(source, options, lexicon, stdin, progress)
+        return
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(min(jobs, len(sources)), mp_context=context) as pool:
+        futures = [
+            pool.submit(_narrate_one, source, options, lexicon, stdin, None) for source in sources
+        ]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def _narrate_one(
+    source: str,
+    options: NarrateOptions,
+    lexicon: Mapping[str, str],
+    stdin: bytes | None,
+    progress: Progress | None,
+) -> Outcome:
+    try:
+        article = load_article(source, stdin if source == "-" else None)
+        script = make_script(article, options.voice, lexicon)
+        ticker = progress(source, len(script.utterances)) if progress else nullcontext(None)
+        with ticker as tick:
+            done = narrate(article, script, options, on_utterance=tick, on_warning=_warn)
+    except SuaraberitaError as exc:
+        return Outcome(source, error=exc)
+    return Outcome(source, narration=done)
+
+
+def _warn(message: str) -> None:
+    print(f"Warning: {message}", file=sys.stderr, flush=True)
