@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import queue
 import re
 import subprocess
+import threading
 import tempfile
 import warnings
 from collections.abc import Callable, Iterable
@@ -122,7 +125,7 @@ def render(
             for pcm, pause in takes:
                 if rate is None:
                     rate = pcm.rate
-                    meter = _Ffmpeg(binary, [*_raw_input(rate), *_measure_args(fmt, tempo)])
+                    meter = _Ffmpeg(binary, [*_raw_input(rate), *_measure_args(tempo)])
                 elif pcm.rate != rate:
                     raise AudioError(f"sample rate changed from {rate} to {pcm.rate} Hz")
                 assert meter is not None
@@ -196,9 +199,12 @@ def _shape(fmt: AudioFormat, tempo: float) -> str:
     return ",".join([*steps, f"aresample={fmt.sample_rate}"])
 
 
-def _measure_args(fmt: AudioFormat, tempo: float) -> list[str]:
-    # Sample peak: a third of true peak's cost, and what the limiter itself acts on.
-    return ["-af", f"{_shape(fmt, tempo)},ebur128=peak=sample:framelog=quiet", "-f", "null", "-"]
+def _measure_args(tempo: float) -> list[str]:
+    # At the engine's rate (gain does not depend on it), and the sample peak: a third of
+    # true peak's cost, and what the limiter itself acts on.
+    steps = [f"atempo={tempo:.4f}"] if tempo != 1.0 else []
+    chain = ",".join([*steps, "ebur128=peak=sample:framelog=quiet"])
+    return ["-af", chain, "-f", "null", "-"]
 
 
 def _gain(fmt: AudioFormat, measured: Loudness) -> float:
@@ -270,17 +276,40 @@ class _Ffmpeg:
             self._log.close()
             raise AudioError(f"cannot start ffmpeg ({binary}): {exc}") from exc
 
+        self._queue: queue.Queue[bytes | None] | None = None
+        self._writer: threading.Thread | None = None
+
     def feed(self, data: bytes) -> None:
-        assert self._process.stdin is not None  # opened with stdin=PIPE
-        try:
-            self._process.stdin.write(data)
-        except BrokenPipeError:
-            self._process.wait()
-            raise AudioError(f"ffmpeg stopped early: {self._tail()}") from None
+        """Send PCM to ffmpeg from a thread of its own, so the caller (synthesis) never
+        waits for ffmpeg to read; the queue is bounded, so neither side runs away."""
+        if self._queue is None:
+            self._queue = queue.Queue(maxsize=16)
+            self._writer = threading.Thread(target=self._write_all, daemon=True)
+            self._writer.start()
+        if self._process.poll() is not None:
+            raise AudioError(f"ffmpeg stopped early: {self._tail()}")
+        self._queue.put(data)
+
+    def _write_all(self) -> None:
+        assert self._queue is not None and self._process.stdin is not None
+        stdin = self._process.stdin
+        broken = False
+        while (data := self._queue.get()) is not None:
+            if broken:
+                continue  # ffmpeg died: finish() reports it; keep draining so feed() never blocks
+            try:
+                stdin.write(data)
+            except (BrokenPipeError, ValueError):
+                broken = True
+        with contextlib.suppress(OSError):
+            stdin.close()
 
     def finish(self, what: str) -> str:
         """Wait for the end; the log on success, an AudioError naming `what` otherwise."""
-        if self._process.stdin is not None:
+        if self._writer is not None and self._queue is not None:
+            self._queue.put(None)
+            self._writer.join()
+        elif self._process.stdin is not None:
             self._process.stdin.close()
         try:
             if self._process.wait() != 0:
@@ -294,6 +323,9 @@ class _Ffmpeg:
         if self._process.poll() is None:
             self._process.kill()
             self._process.wait()
+        if self._writer is not None and self._queue is not None and self._writer.is_alive():
+            self._queue.put(None)
+            self._writer.join()
         self._log.close()
 
     def _tail(self) -> str:
