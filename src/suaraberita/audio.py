@@ -6,8 +6,8 @@ import contextlib
 import queue
 import re
 import subprocess
-import threading
 import tempfile
+import threading
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -291,7 +291,8 @@ class _Ffmpeg:
         self._queue.put(data)
 
     def _write_all(self) -> None:
-        assert self._queue is not None and self._process.stdin is not None
+        assert self._queue is not None  # set up by feed()
+        assert self._process.stdin is not None  # opened with stdin=PIPE
         stdin = self._process.stdin
         broken = False
         while (data := self._queue.get()) is not None:
