@@ -1,0 +1,316 @@
+"""`suaraberita serve`: the output folder over HTTP, as a podcast app needs it.
+
+Standard library only. GET and HEAD, single byte ranges (206, 416), ETag and
+Last-Modified; only site, feed and media files by extension, never a dotfile (the lock
+file, temporary files), the episode store, a directory listing, or anything outside the
+folder (`..`, encoded slashes, symlinks pointing out).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import io
+import os
+import re
+import socket
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from suaraberita import __version__
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mp3": "audio/mpeg",
+    ".xml": "application/rss+xml; charset=utf-8",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".srt": "application/x-subrip; charset=utf-8",
+    ".json": "application/json",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+# Pages and the feed change on every narration; media files are replaced, never edited.
+REVALIDATE = {".html", ".xml", ".json", ".vtt", ".srt", ".css", ".js"}
+CHUNK = 64 * 1024
+LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]"}
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+class NotServedError(Exception):
+    """A request for something that is not served; carries the status to answer."""
+
+    def __init__(self, status: HTTPStatus) -> None:
+        super().__init__(status.phrase)
+        self.status = status
+
+
+def resolve(root: Path, target: str) -> Path:
+    """The file of the folder `root` (already resolved) that a request target names.
+
+    Raises NotServedError(404) for anything that is not a servable file name, and
+    NotServedError(403) for a path that leaves the folder through a symlink.
+    """
+    if not target.startswith("/") or target.startswith("//"):
+        raise NotServedError(HTTPStatus.NOT_FOUND)  # absolute-form, authority-form, '//host/...'
+    raw = urlsplit(target).path
+    if re.search(r"%(2f|5c|00)", raw, re.IGNORECASE) or "\\" in raw:
+        raise NotServedError(HTTPStatus.NOT_FOUND)  # an encoded slash, backslash or NUL
+    try:
+        path = unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        raise NotServedError(HTTPStatus.NOT_FOUND) from None
+    if path == "/":
+        path = "/index.html"
+    parts = path[1:].split("/")
+    for part in parts:
+        if not part or part.startswith(".") or "\x00" in part:
+            raise NotServedError(HTTPStatus.NOT_FOUND)  # '..', dotfiles, '//', a trailing '/'
+    if Path(parts[-1]).suffix.lower() not in CONTENT_TYPES:
+        raise NotServedError(HTTPStatus.NOT_FOUND)  # episodes.db, its journal, anything else
+    candidate = root.joinpath(*parts)
+    try:
+        real = candidate.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise NotServedError(HTTPStatus.NOT_FOUND) from None
+    if not real.is_relative_to(root):
+        raise NotServedError(HTTPStatus.FORBIDDEN)
+    if not real.is_file():
+        raise NotServedError(HTTPStatus.NOT_FOUND)
+    return real
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The (first, last) bytes a Range header asks for; None to send the whole file.
+
+    Raises NotServedError(416) when no byte of the range exists. Several ranges or a header
+    we do not understand: the whole file, as RFC 9110 allows.
+
+    >>> byte_range("bytes=100-199", 1000), byte_range("bytes=-500", 1000)
+    ((100, 199), (500, 999))
+    >>> byte_range("bytes=100-", 1000), byte_range("bytes=900-5000", 1000)
+    ((100, 999), (900, 999))
+    >>> byte_range("bytes=0-1,5-6", 1000), byte_range("items=1-2", 1000), byte_range(None, 9)
+    (None, None, None)
+    >>> byte_range("bytes=1000-", 1000)
+    Traceback (most recent call last):
+    suaraberita.server.NotServedError: Requested Range Not Satisfiable
+    """
+    if header is None:
+        return None
+    match = _RANGE.fullmatch(header.strip().replace(" ", ""))
+    if not match or match.group(1) == match.group(2) == "":
+        return None
+    first, last = match.groups()
+    if first == "":  # a suffix: the last N bytes
+        count = int(last)
+        if count == 0 or size == 0:
+            raise NotServedError(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+        return max(0, size - count), size - 1
+    start = int(first)
+    if last != "" and int(last) < start:
+        return None  # invalid: ignore the header
+    if start >= size:
+        raise NotServedError(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+    return start, size - 1 if last == "" else min(int(last), size - 1)
+
+
+def etag(stat: os.stat_result) -> str:
+    return f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+
+
+class Handler(BaseHTTPRequestHandler):
+    """Serves the folder `root` of its server."""
+
+    server: Server
+    server_version = f"suaraberita/{__version__}"
+    protocol_version = "HTTP/1.1"
+    timeout = 60  # seconds an idle keep-alive connection may hold its thread
+
+    def version_string(self) -> str:
+        return self.server_version  # not the Python version
+
+    def do_GET(self) -> None:
+        self._answer(body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(body=False)
+
+    def _answer(self, body: bool) -> None:
+        try:
+            path = resolve(self.server.root, self.path)
+            with open(path, "rb") as handle:
+                stat = os.fstat(handle.fileno())
+                self._send_file(path, handle, stat, body)
+        except NotServedError as refused:
+            self._error(refused.status, body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client went away (players often do)
+        except OSError:
+            self._error(HTTPStatus.NOT_FOUND, body)
+
+    def _send_file(
+        self, path: Path, handle: io.BufferedIOBase, stat: os.stat_result, body: bool
+    ) -> None:
+        size = stat.st_size
+        tag = etag(stat)
+        if tag in _tags(self.headers.get("If-None-Match")):
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.send_header("ETag", tag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        wanted = self.headers.get("Range")
+        if_range = self.headers.get("If-Range")
+        if if_range is not None and if_range.strip() != tag:
+            wanted = None  # the file changed since the client's first part: send it whole
+        try:
+            span = byte_range(wanted, size)
+        except NotServedError:
+            self._error(
+                HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                body,
+                {"Content-Range": f"bytes */{size}"},
+            )
+            return
+        first, last = span if span else (0, size - 1)
+        self.send_response(HTTPStatus.PARTIAL_CONTENT if span else HTTPStatus.OK)
+        self.send_header("Content-Type", CONTENT_TYPES[path.suffix.lower()])
+        self.send_header("Content-Length", str(max(0, last - first + 1)))
+        self.send_header("Accept-Ranges", "bytes")
+        if span:
+            self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
+        self.send_header("ETag", tag)
+        self.send_header("Last-Modified", email.utils.formatdate(stat.st_mtime, usegmt=True))
+        if path.suffix.lower() in REVALIDATE:
+            self.send_header("Cache-Control", "no-cache")
+        self._safety_headers()
+        self.end_headers()
+        if body and last >= first:
+            handle.seek(first)
+            _copy(handle, self.wfile, last - first + 1)
+
+    def _error(self, status: HTTPStatus, body: bool, headers: dict[str, str] | None = None) -> None:
+        text = f"{status.value} {status.phrase}\n".encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(text)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self._safety_headers()
+        self.end_headers()
+        if body:
+            self.wfile.write(text)
+
+    def _safety_headers(self) -> None:
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header(
+            "Content-Security-Policy",
+            "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
+            "frame-ancestors 'none'",
+        )
+
+    def log_message(self, format: str, *args: object) -> None:
+        if self.server.log is not None:
+            self.server.log(f"{self.address_string()} {format % args}")
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(
+        self,
+        root: Path,
+        address: tuple[str, int],
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        self.root = root.resolve()
+        self.log = log
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up mid-answer is normal; anything else is one line."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        if self.log is not None:
+            self.log(f"{client_address}: {error!r}")
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return served_url(str(host), int(port))
+
+
+def served_url(host: str, port: int) -> str:
+    """The URL a client uses to reach a server bound to host:port.
+
+    >>> served_url("0.0.0.0", 8000), served_url("::1", 8080), served_url("127.0.0.1", 80)
+    ('http://127.0.0.1:8000/', 'http://[::1]:8080/', 'http://127.0.0.1/')
+    """
+    if host in ("", "0.0.0.0"):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}/" if port == 80 else f"http://{host}:{port}/"
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    base_url: str
+    served: str
+
+
+def base_url_mismatch(base_url: str, host: str, port: int) -> Mismatch | None:
+    """Whether a feed whose files live at `base_url` can be fetched from this server.
+
+    Loopback names are one host; a server on every interface (0.0.0.0, ::) matches any host
+    at its port.
+
+    >>> base_url_mismatch("http://localhost:8000/", "127.0.0.1", 8000) is None
+    True
+    >>> base_url_mismatch("http://192.168.1.5:8000/", "0.0.0.0", 8000) is None
+    True
+    >>> base_url_mismatch("https://contoh.id/podcast/", "127.0.0.1", 8000)
+    Mismatch(base_url='https://contoh.id/podcast/', served='http://127.0.0.1:8000/')
+    >>> base_url_mismatch("http://localhost:8000/", "127.0.0.1", 8001) is not None
+    True
+    """
+    parts = urlsplit(base_url)
+    mismatch = Mismatch(base_url, served_url(host, port))
+    if parts.scheme != "http" or parts.path.strip("/"):
+        return mismatch
+    if (parts.port or 80) != port:
+        return mismatch
+    wanted = (parts.hostname or "").lower()
+    if host in ("", "0.0.0.0", "::"):
+        return None
+    if wanted == host.lower() or (wanted in LOOPBACK and host in LOOPBACK):
+        return None
+    return mismatch
+
+
+def _tags(header: str | None) -> set[str]:
+    if not header:
+        return set()
+    return {tag.strip().removeprefix("W/") for tag in header.split(",")}
+
+
+def _copy(source: io.BufferedIOBase, target: io.BufferedIOBase, count: int) -> None:
+    while count > 0:
+        chunk = source.read(min(CHUNK, count))
+        if not chunk:
+            break
+        target.write(chunk)
+        count -= len(chunk)

@@ -1,0 +1,320 @@
+"""`suaraberita serve` as podcast apps and browsers meet it: the real CLI in a subprocess,
+asked with http.client and raw sockets (so '..' reaches the server as written)."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from suaraberita.errors import ExitStatus
+
+AUDIO = bytes(range(256)) * 40  # 10240 bytes, every offset recognisable
+SECRET = b"rahasia di luar folder"
+FILES = {
+    "index.html": b"<!doctype html><title>x</title>",
+    "ep.html": b"<!doctype html><title>ep</title>",
+    "feed.xml": b"<?xml version='1.0'?><rss/>",
+    "ep.mp3": AUDIO,
+    "ep.vtt": b"WEBVTT\n",
+    "ep.srt": b"1\n00:00:00,000 --> 00:00:01,000\nHalo\n",
+    "ep.chapters.json": b'{"version": "1.2.0", "chapters": []}',
+    "cover.png": b"\x89PNG\r\n\x1a\n",
+    "cover.jpg": b"\xff\xd8\xff",
+    "assets/site.css": b"body{}",
+    "assets/site.js": b"'use strict';",
+    "episodes.db": b"SQLite format 3\x00",
+    "episodes.db-wal": b"wal",
+    ".suaraberita.lock": b"",
+    ".suaraberita-tmp-abc.mp3": b"half written",
+    ".hidden/x.mp3": b"hidden",
+    "notes.txt": b"not a site file",
+}
+TYPES = {
+    "/": "text/html; charset=utf-8",
+    "/ep.html": "text/html; charset=utf-8",
+    "/feed.xml": "application/rss+xml; charset=utf-8",
+    "/ep.mp3": "audio/mpeg",
+    "/ep.vtt": "text/vtt; charset=utf-8",
+    "/ep.srt": "application/x-subrip; charset=utf-8",
+    "/ep.chapters.json": "application/json",
+    "/cover.png": "image/png",
+    "/cover.jpg": "image/jpeg",
+    "/assets/site.css": "text/css; charset=utf-8",
+    "/assets/site.js": "text/javascript; charset=utf-8",
+    "/inside.mp3": "audio/mpeg",  # a symlink to a file of the folder
+}
+
+
+@dataclass(frozen=True)
+class Serving:
+    port: int
+    output: Path
+    stdout: str  # the lines printed before serving
+    stderr: Path
+    process: subprocess.Popen[str]
+
+
+def _folder(root: Path) -> Path:
+    (root / "secret.txt").write_bytes(SECRET)
+    (root / "secret.mp3").write_bytes(SECRET)
+    output = root / "output"
+    for name, data in FILES.items():
+        (output / name).parent.mkdir(parents=True, exist_ok=True)
+        (output / name).write_bytes(data)
+    (output / "leak.mp3").symlink_to(root / "secret.mp3")
+    (output / "leak-dir").symlink_to(root)
+    (output / "inside.mp3").symlink_to(output / "ep.mp3")
+    return output
+
+
+def _serve(work: Path, *args: str) -> Serving:
+    stderr = work / f"serve-{len(list(work.glob('serve-*')))}.err"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "suaraberita", "serve", "--quiet", *args],
+        cwd=work,
+        stdout=subprocess.PIPE,
+        stderr=stderr.open("w"),
+        text=True,
+    )
+    assert process.stdout is not None
+    lines = [process.stdout.readline(), process.stdout.readline()]
+    assert lines[0].startswith("Serving "), (lines, stderr.read_text())
+    port = int(lines[0].split(" at http://127.0.0.1:", 1)[1].split("/")[0])
+    return Serving(port, work / "output", "".join(lines), stderr, process)
+
+
+def _stop(serving: Serving) -> None:
+    if serving.process.poll() is None:
+        serving.process.terminate()
+        serving.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serving]:
+    """Serving a folder of sample files, with a base URL somewhere else."""
+    work = tmp_path_factory.mktemp("serve")
+    _folder(work)
+    (work / "kabar.toml").write_text('[podcast]\nbase_url = "https://contoh.id/podcast/"\n')
+    serving = _serve(work, "--output", "output", "--port", "0", "--config", "kabar.toml")
+    yield serving
+    _stop(serving)
+
+
+def _get(
+    port: int, target: str, method: str = "GET", headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, target, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def _raw(port: int, request_line: str) -> tuple[int, bytes]:
+    """Send a request line exactly as written; the status and the whole answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(f"{request_line}\r\nHost: x\r\nConnection: close\r\n\r\n".encode("latin-1"))
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    answer = b"".join(chunks)
+    return int(answer.split(b" ", 2)[1]), answer
+
+
+@pytest.mark.parametrize(("target", "content_type"), TYPES.items())
+def test_content_types(server: Serving, target: str, content_type: str) -> None:
+    status, headers, body = _get(server.port, target)
+    assert status == 200
+    assert headers["Content-Type"] == content_type
+    name = "index.html" if target == "/" else target.removeprefix("/")
+    expected = AUDIO if name == "inside.mp3" else FILES[name]
+    assert body == expected
+    assert headers["Content-Length"] == str(len(expected))
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_head_answers_like_get_without_a_body(server: Serving) -> None:
+    status, headers, body = _get(server.port, "/ep.mp3", "HEAD")
+    assert status == 200
+    assert body == b""
+    assert headers["Content-Length"] == str(len(AUDIO))
+    assert headers["Content-Type"] == "audio/mpeg"
+    assert headers["Accept-Ranges"] == "bytes"
+    assert "ETag" in headers
+    assert "Last-Modified" in headers
+    # and the connection is still good for the next request
+    assert _raw(server.port, "HEAD /ep.mp3 HTTP/1.1")[1].endswith(b"\r\n\r\n")
+
+
+@pytest.mark.parametrize(
+    ("header", "first", "last"),
+    [
+        ("bytes=100-199", 100, 199),
+        ("bytes=-500", len(AUDIO) - 500, len(AUDIO) - 1),
+        ("bytes=100-", 100, len(AUDIO) - 1),
+        ("bytes=10000-99999", 10000, len(AUDIO) - 1),
+        ("bytes=0-0", 0, 0),
+        ("bytes=-99999", 0, len(AUDIO) - 1),
+    ],
+)
+def test_byte_ranges(server: Serving, header: str, first: int, last: int) -> None:
+    status, headers, body = _get(server.port, "/ep.mp3", headers={"Range": header})
+    assert status == 206
+    assert body == AUDIO[first : last + 1]
+    assert headers["Content-Range"] == f"bytes {first}-{last}/{len(AUDIO)}"
+    assert headers["Content-Length"] == str(last - first + 1)
+    assert headers["Accept-Ranges"] == "bytes"
+
+
+def test_range_on_head(server: Serving) -> None:
+    status, headers, body = _get(server.port, "/ep.mp3", "HEAD", {"Range": "bytes=100-199"})
+    assert (status, body) == (206, b"")
+    assert headers["Content-Range"] == f"bytes 100-199/{len(AUDIO)}"
+
+
+@pytest.mark.parametrize("header", [f"bytes={len(AUDIO)}-", "bytes=99999-100000", "bytes=-0"])
+def test_unsatisfiable_range(server: Serving, header: str) -> None:
+    status, headers, _ = _get(server.port, "/ep.mp3", headers={"Range": header})
+    assert status == 416
+    assert headers["Content-Range"] == f"bytes */{len(AUDIO)}"
+
+
+@pytest.mark.parametrize("header", ["bytes=0-1,5-6", "bytes=9-3", "items=0-5", "bytes=abc"])
+def test_ranges_we_do_not_take_send_the_whole_file(server: Serving, header: str) -> None:
+    status, _, body = _get(server.port, "/ep.mp3", headers={"Range": header})
+    assert (status, body) == (200, AUDIO)
+
+
+def test_conditional_requests(server: Serving) -> None:
+    tag = _get(server.port, "/ep.mp3", "HEAD")[1]["ETag"]
+    assert _get(server.port, "/ep.mp3", headers={"If-None-Match": tag})[0] == 304
+    same = _get(server.port, "/ep.mp3", headers={"Range": "bytes=0-9", "If-Range": tag})
+    assert (same[0], same[2]) == (206, AUDIO[:10])
+    changed = _get(server.port, "/ep.mp3", headers={"Range": "bytes=0-9", "If-Range": '"old"'})
+    assert (changed[0], changed[2]) == (200, AUDIO)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/../secret.txt",
+        "/../secret.mp3",
+        "/%2e%2e/secret.mp3",
+        "/%2E%2E/secret.mp3",
+        "/..%2fsecret.mp3",
+        "/%2e%2e%2fsecret.mp3",
+        "/assets/../../secret.mp3",
+        "/assets/%2e%2e/%2e%2e/secret.mp3",
+        "/..%5csecret.mp3",
+        "/..\\secret.mp3",
+        "//secret.mp3",
+        "/%2fsecret.mp3",
+        f"/{Path.cwd().anchor}etc/passwd",
+        "http://x/../secret.mp3",
+        "../secret.mp3",
+        "/leak.mp3",  # a symlink pointing outside
+        "/leak-dir/secret.mp3",
+        "/%252e%252e/secret.mp3",
+        "/ep.mp3%00.html",
+    ],
+)
+def test_nothing_outside_the_folder(server: Serving, target: str) -> None:
+    status, answer = _raw(server.port, f"GET {target} HTTP/1.1")
+    assert status in (400, 403, 404), target
+    assert SECRET not in answer
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/episodes.db",
+        "/episodes.db-wal",
+        "/.suaraberita.lock",
+        "/.suaraberita-tmp-abc.mp3",
+        "/.hidden/x.mp3",
+        "/notes.txt",
+        "/assets/",
+        "/assets",
+        "/ep.mp3/",
+    ],
+)
+def test_store_dotfiles_and_folders_are_not_served(server: Serving, target: str) -> None:
+    status, answer = _raw(server.port, f"GET {target} HTTP/1.1")
+    assert status == 404
+    assert b"SQLite" not in answer
+    assert b"half written" not in answer
+    assert b"<a href" not in answer  # no listing
+
+
+def test_query_strings_are_ignored(server: Serving) -> None:
+    assert _get(server.port, "/ep.mp3?source=app")[2] == AUDIO
+
+
+def test_prints_the_feed_and_warns_about_the_base_url(server: Serving) -> None:
+    assert f"Feed to subscribe to: http://127.0.0.1:{server.port}/feed.xml" in server.stdout
+    warning = server.stderr.read_text()
+    assert "Warning: podcast.base_url is https://contoh.id/podcast/" in warning
+    assert f"http://127.0.0.1:{server.port}/" in warning
+
+
+def test_matching_base_url_then_ctrl_c(tmp_path: Path) -> None:
+    _folder(tmp_path)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp_path / "suaraberita.toml").write_text(
+        f'[podcast]\nbase_url = "http://localhost:{port}/"\n'
+    )
+    serving = _serve(tmp_path, "--port", str(port))  # --output defaults to ./output
+    try:
+        assert f"Feed to subscribe to: http://localhost:{port}/feed.xml" in serving.stdout
+        assert _get(port, "/ep.vtt")[0] == 200
+        serving.process.send_signal(signal.SIGINT)
+        assert serving.process.wait(timeout=10) == ExitStatus.INTERRUPTED
+    finally:
+        _stop(serving)
+    stderr = serving.stderr.read_text()
+    assert "Warning" not in stderr
+    assert "Traceback" not in stderr
+    assert stderr.strip() == "Interrupted."
+
+
+def test_port_in_use_and_missing_folder(run_cli, server: Serving, tmp_path: Path) -> None:
+    taken = run_cli("serve", "-o", str(server.output), "--port", str(server.port))
+    assert taken.code == ExitStatus.ERROR
+    assert "cannot listen on 127.0.0.1" in taken.stderr
+    assert "Traceback" not in taken.stderr
+    missing = run_cli("serve", "-o", str(tmp_path / "nowhere"))
+    assert missing.code == ExitStatus.FEED
+    assert "nowhere" in missing.stderr
+
+
+def test_every_request_is_logged_without_quiet(tmp_path: Path) -> None:
+    _folder(tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "suaraberita", "serve", "--port", "0"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline().split("127.0.0.1:", 1)[1].split("/")[0])
+        assert _get(port, "/ep.mp3", "HEAD")[0] == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=10)
+    assert '"HEAD /ep.mp3 HTTP/1.1" 200' in stderr
