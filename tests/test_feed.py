@@ -71,11 +71,20 @@ def test_store_round_trip_upsert_and_order(tmp_path: Path) -> None:
     assert episodes[1].number == 1  # kept when the episode was replaced
 
 
-def test_free_slug_keeps_own_and_avoids_others(tmp_path: Path) -> None:
+def test_reserved_slugs_keep_own_and_avoid_others(tmp_path: Path) -> None:
+    import os
+
     with Store(tmp_path / "episodes.db") as store:
         store.put(_episode("g1", slug="berita"))
-        assert store.free_slug("g1", "lain") == "berita"
-        assert store.free_slug("g2", "berita") == "berita-2"
+        assert store.reserve_slug("g1", "lain", os.getpid()) == "berita"
+        assert store.reserve_slug("g2", "berita", os.getpid()) == "berita-2"
+        # another live process narrating a third article with the same title
+        assert store.reserve_slug("g3", "berita", os.getpid()) == "berita-3"
+        assert store.reserve_slug("g2", "berita", os.getpid()) == "berita-2"  # its own
+        store.put(_episode("g2", slug="berita-2"))
+        # a reservation of a process that is gone is free again
+        assert store.reserve_slug("g4", "kabar", 2**22 + 12345) == "kabar"
+        assert store.reserve_slug("g5", "kabar", os.getpid()) == "kabar"
 
 
 def test_store_has_schema_version_and_refuses_newer(tmp_path: Path) -> None:

@@ -37,7 +37,8 @@ def slugify(text: str, limit: int = SLUG_MAX) -> str:
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; on success it replaces `target`."""
-    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
+    prefix = f"{TEMP_PREFIX}{os.getpid()}-"  # whose it is, for clean_leftovers
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=target.suffix, dir=target.parent)
     os.close(fd)
     temp = Path(name)
     try:
@@ -54,6 +55,31 @@ def atomic_write(target: Path, data: bytes) -> None:
     """Write `data` to `target` so readers see the old file or the new one, never half."""
     with atomic_path(target) as temp:
         temp.write_bytes(data)
+
+
+def clean_leftovers(folder: Path) -> list[Path]:
+    """Delete temporary files that killed runs left in `folder`: those of processes that
+    no longer run (a live process's file is still being written)."""
+    removed = []
+    for path in folder.glob(f"{TEMP_PREFIX}*"):
+        owner = path.name[len(TEMP_PREFIX) :].split("-", 1)[0]
+        if owner.isdigit() and alive(int(owner)):
+            continue
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def alive(pid: int) -> bool:
+    """Whether a process with this id still runs."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
 
 
 @contextlib.contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
@@ -21,7 +22,7 @@ from suaraberita.errors import (
     SuaraberitaError,
 )
 from suaraberita.feed import render_feed
-from suaraberita.files import atomic_path, atomic_write, folder_lock, slugify
+from suaraberita.files import atomic_path, atomic_write, clean_leftovers, folder_lock, slugify
 from suaraberita.normalize import load_lexicon, normalize
 from suaraberita.script import Script, build_script
 from suaraberita.settings import Podcast, Settings
@@ -130,9 +131,10 @@ def narrate(
     whole episode is narrated again with `options.fallback`, and `on_warning` is told.
     """
     output = options.output
+    clean_leftovers(output)
     guid = article.meta.id or article.meta.url or slugify(article.title)
     with Store(output / STORE_NAME) as store:
-        slug = store.free_slug(guid, slugify(article.title))
+        slug = store.reserve_slug(guid, slugify(article.title), os.getpid())
         previous = store.get(guid)
 
     audio_name, *sidecar_names = episode_files(slug)

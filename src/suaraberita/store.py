@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import json
+import random
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from suaraberita.errors import FeedError
+from suaraberita.files import alive
 from suaraberita.tags import Chapter
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _MIGRATIONS = {
     1: """
     CREATE TABLE episodes (
@@ -44,6 +47,14 @@ _MIGRATIONS = {
     # what the audio was made from, so an unchanged article is not narrated again
     3: """
     ALTER TABLE episodes ADD COLUMN fingerprint TEXT;
+    """,
+    # slugs being narrated right now, so two new articles with one title never share files
+    4: """
+    CREATE TABLE reservations (
+        slug TEXT PRIMARY KEY,
+        guid TEXT NOT NULL,
+        pid INTEGER NOT NULL
+    );
     """,
 }
 
@@ -84,10 +95,23 @@ class Store:
         self.path = path
         try:
             self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._migrate()
+            self._set_up()
         except sqlite3.Error as exc:
             raise FeedError(f"cannot open the episode store: {exc}", path=path) from exc
+
+    def _set_up(self) -> None:
+        """WAL mode and migrations. Switching the journal mode does not wait for a busy
+        database, so processes opening a new store together take turns here."""
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._migrate()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(random.uniform(0.01, 0.05))
 
     def __enter__(self) -> Store:
         return self
@@ -115,16 +139,30 @@ class Store:
         row = self._db.execute("SELECT * FROM episodes WHERE guid = ?", (guid,)).fetchone()
         return _episode(row, self._columns()) if row else None
 
-    def free_slug(self, guid: str, wanted: str) -> str:
-        """The episode's existing slug, or `wanted` made unique among other episodes."""
-        existing = self.get(guid)
-        if existing:
-            return existing.slug
-        taken = {r[0] for r in self._db.execute("SELECT slug FROM episodes")}
-        slug, n = wanted, 2
-        while slug in taken:
-            slug, n = f"{wanted}-{n}", n + 1
-        return slug
+    def reserve_slug(self, guid: str, wanted: str, pid: int) -> str:
+        """The episode's slug: its existing one, or `wanted` made unique among the other
+        episodes and the slugs other live processes are narrating into; reserved for `pid`
+        until the episode is put."""
+        try:
+            with self._transaction():
+                existing = self.get(guid)
+                if existing:
+                    return existing.slug
+                rows = self._db.execute("SELECT slug, guid, pid FROM reservations").fetchall()
+                for slug, owner, holder in rows:
+                    if owner == guid:
+                        return str(slug)
+                    if not alive(int(holder)):
+                        self._db.execute("DELETE FROM reservations WHERE slug = ?", (slug,))
+                taken = {r[0] for r in self._db.execute("SELECT slug FROM episodes")}
+                taken |= {r[0] for r in self._db.execute("SELECT slug FROM reservations")}
+                slug, n = wanted, 2
+                while slug in taken:
+                    slug, n = f"{wanted}-{n}", n + 1
+                self._db.execute("INSERT INTO reservations VALUES (?, ?, ?)", (slug, guid, pid))
+                return slug
+        except sqlite3.Error as exc:
+            raise FeedError(f"cannot reserve a file name: {exc}", path=self.path) from exc
 
     def put(self, episode: Episode) -> Episode:
         """Insert or replace the episode with this guid; returns it with its number."""
@@ -148,6 +186,7 @@ class Store:
                 names = ", ".join(row)
                 marks = ", ".join(f":{name}" for name in row)
                 self._db.execute(f"INSERT OR REPLACE INTO episodes ({names}) VALUES ({marks})", row)
+                self._db.execute("DELETE FROM reservations WHERE guid = ?", (episode.guid,))
         except sqlite3.Error as exc:
             raise FeedError(f"cannot save episode {episode.slug}: {exc}", path=self.path) from exc
         return replace(episode, number=number)
