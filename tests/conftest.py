@@ -32,7 +32,7 @@ Jakarta – Kereta cepat mulai beroperasi pekan ini. Warga menyambutnya dengan a
 
 Harga tiket turun menjadi lima puluh ribu rupiah. Banyak penumpang senang.
 
-## 2. Jadwal lebih sering
+## 2. [Jadwal lebih sering](https://contoh.id/jadwal)
 
 Kereta berangkat setiap tiga puluh menit dari stasiun pusat.
 

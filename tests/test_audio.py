@@ -56,6 +56,10 @@ def test_chapters_json_equals_id3(narrated: Path) -> None:
     assert [c["title"] for c in document["chapters"]] == [c.title for c in chapters]
     for ours, theirs in zip(document["chapters"], chapters, strict=True):
         assert ours["startTime"] == pytest.approx(theirs.start, abs=0.1)
+    # a link in a Markdown heading becomes the chapter's URL, in ID3 (CHAP/WXXX) and JSON
+    assert chapters[2].url == "https://contoh.id/jadwal"
+    assert document["chapters"][2]["url"] == "https://contoh.id/jadwal"
+    assert "url" not in document["chapters"][1]
 
 
 def test_transcripts_parse_in_order_within_the_audio(narrated: Path) -> None:

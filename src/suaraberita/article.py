@@ -50,6 +50,7 @@ class Section:
     heading: str  # heading text without its number, e.g. "Aplikasi eksklusif"
     paragraphs: tuple[str, ...]
     number: int | None = None  # 1 for "1. Aplikasi eksklusif"; None for "## Judul"
+    link: str | None = None  # an http(s) link in a Markdown heading: the chapter's URL
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,7 @@ class _Block:
 
     text: str
     level: int = 0
+    link: str | None = None  # first http(s) link of a heading
 
 
 @dataclass(frozen=True)
@@ -230,10 +232,10 @@ def parse_article(text: str, source: str = "-", kind: str = "auto") -> Article:
 def _assemble(head: _Head, blocks: Sequence[_Block], source: str) -> Article:
     """Split blocks into intro and sections, and drop publisher noise from each."""
     intro: list[str] = []
-    sections: list[tuple[str, list[str]]] = []
+    sections: list[tuple[_Block, list[str]]] = []
     for block in blocks:
         if block.level:
-            sections.append((block.text, []))
+            sections.append((block, []))
         else:
             (sections[-1][1] if sections else intro).append(block.text)
     body = tuple(_body(intro, head.title))
@@ -243,10 +245,10 @@ def _assemble(head: _Head, blocks: Sequence[_Block], source: str) -> Article:
     return Article(head.title, body, parts, head.subtitle, head.meta, source)
 
 
-def _section(heading: str, paragraphs: list[str], title: str) -> Section:
+def _section(heading: _Block, paragraphs: list[str], title: str) -> Section:
     """One section; "1. Judul" gives number 1 and heading "Judul"."""
-    number, text = _split_number(heading)
-    return Section(text, tuple(_body(paragraphs, title)), number)
+    number, text = _split_number(heading.text)
+    return Section(text, tuple(_body(paragraphs, title)), number, heading.link)
 
 
 def _split_number(heading: str) -> tuple[int | None, str]:
@@ -430,10 +432,19 @@ def _markdown_blocks(tokens: Sequence[Token]) -> list[_Block]:
         if not text:
             continue  # e.g. a paragraph holding only an image
         if opener.type == "heading_open":
-            blocks.append(_Block(text, level=int(opener.tag[1:])))
+            blocks.append(_Block(text, level=int(opener.tag[1:]), link=_first_link(token)))
         elif opener.type == "paragraph_open":
             blocks.append(_Block(text))
     return blocks
+
+
+def _first_link(token: Token) -> str | None:
+    """The first http(s) link inside an inline token."""
+    for child in token.children or []:
+        href = str(child.attrs.get("href", "")) if child.type == "link_open" else ""
+        if href.startswith(("http://", "https://")):
+            return href
+    return None
 
 
 def _inline_text(token: Token) -> str:

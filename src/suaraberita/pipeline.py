@@ -263,7 +263,7 @@ def chapter_marks(script: Script, rendered: Rendered) -> tuple[Chapter, ...]:
         index += len(part.utterances)
     ends = [*starts[1:], rendered.duration]
     return tuple(
-        Chapter(part.title, start, end)
+        Chapter(part.title, start, end, part.url)
         for part, start, end in zip(script.parts, starts, ends, strict=True)
     )
 

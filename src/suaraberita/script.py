@@ -28,6 +28,7 @@ class Part:
 
     title: str
     utterances: tuple[Utterance, ...]
+    url: str | None = None  # a link the chapter is about (from a Markdown heading)
 
 
 @dataclass(frozen=True)
@@ -99,21 +100,24 @@ def build_script(article: Article, pauses: Pauses, normalize: Normalizer) -> Scr
     if article.subtitle:
         opening.append((article.subtitle, article.subtitle, pauses.after_title))
     opening += _paragraphs(article.intro, pauses)
-    parts = [(chapter_title(article.title), opening)]
+    parts: list[tuple[str, list[_Line], str | None]] = [
+        (chapter_title(article.title), opening, None)
+    ]
     for section in article.sections:
         label = section_label(section)
         announce = (label, _announcement(section, normalize), pauses.after_heading)
-        parts.append((chapter_title(label), [announce, *_paragraphs(section.paragraphs, pauses)]))
+        lines = [announce, *_paragraphs(section.paragraphs, pauses)]
+        parts.append((chapter_title(label), lines, section.link))
 
     built: list[Part] = []
-    for index, (title, lines) in enumerate(parts):
+    for index, (title, lines, url) in enumerate(parts):
         utterances = _utterances(lines, normalize)
         if not utterances:
             continue
         last_pause = pauses.end if index == len(parts) - 1 else pauses.before_section
         last = utterances[-1]
         utterances[-1] = Utterance(last.text, last.spoken, last_pause)
-        built.append(Part(title, tuple(utterances)))
+        built.append(Part(title, tuple(utterances), url))
     return Script(article.title, tuple(built))
 
 
