@@ -37,6 +37,13 @@ def config_option(command: F) -> F:
     )(command)
 
 
+def base_url_option(command: F) -> F:
+    return click.option(
+        "--base-url",
+        help="Where the output folder will be published (overrides podcast.base_url).",
+    )(command)
+
+
 def output_option(command: F) -> F:
     return click.option(
         "--output",
@@ -63,10 +70,7 @@ def cli(debug: bool) -> None:
 @voice_option
 @output_option
 @config_option
-@click.option(
-    "--base-url",
-    help="Where the output folder will be published (overrides podcast.base_url).",
-)
+@base_url_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and warnings.")
 @click.option(
     "--no-fallback",
@@ -271,7 +275,7 @@ def feed_remove(slug: str, output: Path, config: Path | None) -> None:
 @feed.command("build")
 @output_option
 @config_option
-@click.option("--base-url", help="Overrides podcast.base_url.")
+@base_url_option
 def feed_build(output: Path, config: Path | None, base_url: str | None) -> None:
     """Render feed.xml again from the episode store (after changing settings, say).
 
@@ -286,7 +290,7 @@ def feed_build(output: Path, config: Path | None, base_url: str | None) -> None:
 @feed.command("check")
 @output_option
 @config_option
-@click.option("--base-url", help="Overrides podcast.base_url.")
+@base_url_option
 def feed_check(output: Path, config: Path | None, base_url: str | None) -> None:
     """Check feed.xml against Apple's required tags and the Podcasting 2.0 rules.
 

@@ -114,22 +114,15 @@ def _item(channel: ET.Element, podcast: Podcast, episode: Episode) -> None:
     _link(
         item, f"{{{PODCAST}}}chapters", url=url_in(base, chapters), type="application/json+chapters"
     )
-    _link(
-        item,
-        f"{{{PODCAST}}}transcript",
-        url=url_in(base, vtt),
-        type="text/vtt",
-        language=podcast.language,
-        rel="captions",
-    )
-    _link(
-        item,
-        f"{{{PODCAST}}}transcript",
-        url=url_in(base, srt),
-        type="application/x-subrip",
-        language=podcast.language,
-        rel="captions",
-    )
+    for name, kind in ((vtt, "text/vtt"), (srt, "application/x-subrip")):
+        _link(
+            item,
+            f"{{{PODCAST}}}transcript",
+            url=url_in(base, name),
+            type=kind,
+            language=podcast.language,
+            rel="captions",
+        )
 
 
 def show_notes(episode: Episode) -> str:

@@ -7,9 +7,13 @@ import fcntl
 import os
 import re
 import tempfile
+import tomllib
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+from suaraberita.errors import ConfigError
 
 SLUG_MAX = 80
 TEMP_PREFIX = ".suaraberita-tmp-"
@@ -55,6 +59,18 @@ def atomic_write(target: Path, data: bytes) -> None:
     """Write `data` to `target` so readers see the old file or the new one, never half."""
     with atomic_path(target) as temp:
         temp.write_bytes(data)
+
+
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """A TOML file as a table; ConfigError naming the file when it cannot be read."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{what} not found", path=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the {what}: {exc}", path=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{what} is not valid TOML: {exc}", path=path) from None
 
 
 def clean_leftovers(folder: Path) -> list[Path]:

@@ -12,6 +12,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from suaraberita.audio import AudioFormat
 from suaraberita.errors import ConfigError
+from suaraberita.files import read_toml
 
 CONFIG_NAME = "suaraberita.toml"
 EPISODE_TYPES = ("episodic", "serial")
@@ -72,14 +73,7 @@ def find_settings(explicit: Path | None, workdir: Path) -> Settings:
 
 
 def load_settings(path: Path) -> Settings:
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("settings file not found", path=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read settings: {exc}", path=path) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"settings are not valid TOML: {exc}", path=path) from None
+    raw = read_toml(path, "settings file")
     unknown = set(raw) - {"podcast", "audio"}
     if unknown:
         name = sorted(unknown)[0]

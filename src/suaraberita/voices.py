@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from suaraberita.errors import ConfigError
+from suaraberita.files import read_toml
 
 
 @dataclass(frozen=True)
@@ -101,15 +101,7 @@ def find_voice(name_or_path: str, dirs: tuple[Path, ...]) -> Voice:
 
 def load_voice(path: Path) -> Voice:
     """Read and validate one profile; errors name the file and the key."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("voice profile not found", path=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read voice profile: {exc}", path=path) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"voice profile is not valid TOML: {exc}", path=path) from None
-    return _voice_from_table(raw, path)
+    return _voice_from_table(read_toml(path, "voice profile"), path)
 
 
 def _voice_from_table(raw: dict[str, Any], path: Path) -> Voice:
