@@ -1,8 +1,5 @@
 """suaraberita: turn an Indonesian news article into a podcast episode."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("suaraberita")
-except PackageNotFoundError:  # running from a source tree without install
-    __version__ = "0.0.0"
+# The one place the version is written (pyproject reads it from here); a constant keeps
+# start-up free of importlib.metadata.
+__version__ = "0.1.0"

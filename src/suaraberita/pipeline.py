@@ -26,7 +26,6 @@ from suaraberita.files import atomic_path, atomic_write, clean_leftovers, folder
 from suaraberita.normalize import load_lexicon, normalize
 from suaraberita.script import Script, build_script
 from suaraberita.settings import Podcast, Settings
-from suaraberita.site import render_site
 from suaraberita.store import Episode, Store, episode_files
 from suaraberita.tags import Chapter, EpisodeTags, chapters_json, write_tags
 from suaraberita.transcript import make_cues, plain_text, render_srt, render_vtt
@@ -244,6 +243,8 @@ def show_cover(settings: Settings) -> Cover:
 def publish(output: Path, store: Store, podcast: Podcast, cover: Cover) -> Path:
     """Render the feed (and its cover) and the web pages from the store. Call with the
     folder lock held."""
+    from suaraberita.site import render_site  # jinja2 only when publishing
+
     cover_path = output / f"cover{cover.extension}"
     if not cover_path.is_file() or cover_path.read_bytes() != cover.data:
         atomic_write(cover_path, cover.data)
