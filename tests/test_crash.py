@@ -112,3 +112,34 @@ def test_leftovers_of_dead_runs_are_removed_live_ones_kept(run_cli, tmp_path: Pa
     assert not dead.exists()
     assert not old_style.exists()
     assert live.exists()  # this test's own process is alive: its file may be in use
+
+
+def test_long_narration_killed_after_a_second_changes_nothing(tmp_path: Path) -> None:
+    """The issue's check: a long narration SIGKILLed after a second leaves the feed valid
+    and unchanged and no MP3 of it; the next run adds the episode."""
+    (tmp_path / "a.md").write_text(MARKDOWN_ARTICLE, encoding="utf-8")
+    paragraphs = [p for p in EXAMPLE.read_text(encoding="utf-8").split("\n\n") if len(p) > 200]
+    long = ["Laporan Panjang Sekali", ""]
+    for i in range(60):
+        long += [f"Paragraf nomor {i + 1}. {paragraphs[i % len(paragraphs)]}", ""]
+    (tmp_path / "long.txt").write_text("\n".join(long), encoding="utf-8")
+    assert _start(tmp_path, "a.md").wait(timeout=120) == 0
+    output = tmp_path / "output"
+    feed = (output / "feed.xml").read_bytes()
+    files = sorted(p.name for p in output.iterdir())
+
+    victim = _start(tmp_path, "long.txt")
+    time.sleep(1.0)
+    assert victim.poll() is None, "the long narration ended within a second"
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=30)
+
+    assert (output / "feed.xml").read_bytes() == feed
+    assert not (output / "laporan-panjang-sekali.mp3").exists()
+    leftovers = sorted(p.name for p in output.iterdir() if p.name not in files)
+    assert all(name.startswith(TEMP_PREFIX) for name in leftovers), leftovers
+
+    again = _start(tmp_path, "long.txt")
+    assert again.wait(timeout=180) == 0
+    assert "Laporan Panjang Sekali" in _check_published(output)
+    assert not list(output.glob(f"{TEMP_PREFIX}*"))
