@@ -5,7 +5,8 @@ a POST to /_/TranslateWebserverUi/data/batchexecute, takes the text out of the R
 answers in the framing gTTS's decoder expects, with real MP3 audio (24 kHz mono, like
 Google's): espeak-ng reading the text, with a little silence before and after, or a tone
 whose length grows with the text. It can add latency, answer 429 (with Retry-After),
-503, reset the connection, send a malformed body or undecodable audio, or hang; it
+503, reset the connection (before the answer or half-way through its body), send a
+malformed body or undecodable audio, hang, or trickle the answer a byte at a time; it
 counts requests, records texts and measures how many requests were in flight at once.
 
 Use the `standin` fixture (it sets SUARABERITA_GTTS_URL for the test and its children),
@@ -33,7 +34,11 @@ import pytest
 RPC_PATH = "/_/TranslateWebserverUi/data/batchexecute"
 RATE = 24000
 
-# Fault kinds: "429", "503", "reset", "malformed", "bad-audio", "hang", "404"
+# Fault kinds: "429", "503", "reset", "malformed", "bad-audio", "hang", "404", and
+# "reset-mid-body" (headers and half the body, then a reset), "trickle" (headers at once,
+# then the body one byte every `Reply.trickle` seconds) and "trickle-head" (the status line
+# and headers trickled too). "hang" and the trickles go on until the answer is done or the
+# stand-in stops, so `hang=3600` hangs "forever" without outliving the test.
 Fault = str
 Plan = Callable[[int, str], "Reply | None"]  # (request number from 1, text) -> what to do
 
@@ -45,6 +50,7 @@ class Reply:
     fault: Fault
     retry_after: str | None = None  # Retry-After header for 429/503
     hang: float = 0.0  # seconds to stall before answering ("hang")
+    trickle: float = 0.2  # seconds between two bytes ("trickle", "trickle-head")
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,7 @@ class StandIn:
         self._in_flight = 0
         self._number = 0
         self._lock = threading.Lock()
+        self._stopping = threading.Event()  # set by stop(): hanging answers end
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.url = ""
@@ -185,6 +192,7 @@ class StandIn:
         class Handler(_Handler):
             server_side = standin
 
+        self._stopping.clear()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
@@ -196,6 +204,7 @@ class StandIn:
 
     def stop(self) -> None:
         """Stop answering: afterwards connections to `url` are refused."""
+        self._stopping.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -251,7 +260,7 @@ class _Handler(BaseHTTPRequestHandler):
             if reply is not None and reply.fault == "hang":
                 remaining = max(remaining, reply.hang)
             if remaining > 0:
-                time.sleep(remaining)
+                side._stopping.wait(remaining)
         finally:
             # recorded before the answer goes out, so a client that has its answer
             # always finds its request in the records
@@ -260,6 +269,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, batchexecute_reply(payload))
         elif reply.fault == "reset":
             self._reset()
+        elif reply.fault == "reset-mid-body":
+            self._half_then_reset(batchexecute_reply(bytes(4096)))
+        elif reply.fault in ("trickle", "trickle-head"):
+            self._trickle(batchexecute_reply(bytes(4096)), reply)
         elif reply.fault == "malformed":
             self._send(200, b')]}\'\n\n12\n[["oops"]]\n')
         else:
@@ -278,6 +291,43 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
         except OSError:
             pass  # the client gave up (a timeout test)
+
+    def _half_then_reset(self, body: bytes) -> None:
+        """Promise the whole body, send half of it, then reset the connection."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            time.sleep(0.05)  # let the half arrive before the reset
+        except OSError:
+            pass
+        self._reset()
+
+    def _trickle(self, body: bytes, reply: Reply) -> None:
+        """The answer one byte at a time, every `reply.trickle` seconds, until it is all
+        sent (minutes) or the stand-in stops: no single read ever waits long."""
+        head = (
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        if reply.fault == "trickle":
+            self.wfile.write(head)
+            data = body
+        else:
+            data = head + body
+        self.close_connection = True
+        stopping = self.server_side._stopping
+        try:
+            for index in range(len(data)):
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+                if stopping.wait(reply.trickle):
+                    break
+        except OSError:
+            pass  # the client gave up
 
     def _reset(self) -> None:
         """Close with RST: the client sees 'connection reset by peer'."""

@@ -96,7 +96,7 @@ def read_article_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
             hint="give the path of a .md or .txt file inside it",
         )
     if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
-        raise _too_large(path, info.st_size, max_bytes)
+        raise _too_large(path, info.st_size, max_bytes, exact=True)
     try:
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
@@ -113,23 +113,27 @@ def read_article_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     return decode_article_bytes(data, str(path))
 
 
-def _too_large(path: Path, size: int, max_bytes: int) -> InputError:
-    """A news article is a few kB; megabytes mean a wrong file, not a long article."""
-    shown = f"more than {max_bytes:,}" if size > max_bytes + 1 else f"{size:,}"
+def _too_large(path: Path | str, size: int, max_bytes: int, exact: bool = False) -> InputError:
+    """A news article is a few kB; megabytes mean a wrong file, not a long article.
+    `exact`: `size` is the file's size, not just how much was read before stopping."""
+    shown = f"{size:,}" if exact else f"more than {max_bytes:,}"
     return InputError(
         f"the file is too large for an article ({shown} bytes)",
         path=path,
         hint=f"articles are limited to {max_bytes:,} bytes; this is probably not the "
-        "article file (or raise the limit)",
+        "article file (or raise [input] max_bytes in suaraberita.toml)",
     )
 
 
-def decode_article_bytes(data: bytes, source: str) -> str:
-    """UTF-8 bytes to text with LF line ends; refuse binary, other encodings and blanks.
+def decode_article_bytes(data: bytes, source: str, max_bytes: int | None = None) -> str:
+    """UTF-8 bytes to text with LF line ends; refuse binary, other encodings and blanks,
+    and more than `max_bytes` bytes when given (standard input has no size to check first).
 
     >>> decode_article_bytes(b"\\xef\\xbb\\xbfJudul\\r\\n\\r\\nIsi.\\r", "a.txt")
     'Judul\\n\\nIsi.\\n'
     """
+    if max_bytes is not None and len(data) > max_bytes:
+        raise _too_large(source, len(data), max_bytes, exact=True)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError(
             "the text is UTF-16, not UTF-8", path=source, hint="save the file as UTF-8"
@@ -258,16 +262,17 @@ def _split_number(heading: str) -> tuple[int | None, str]:
 
 
 def _body(paragraphs: list[str], title: str) -> list[str]:
-    """Noise removed, then list bullets, which only served to spot tag lists."""
+    """Noise removed, then list bullets, which only served to spot tag lists; then what
+    has no letter or digit to say (a "***" separator, a lone dash)."""
     kept = (_BULLET.sub("", paragraph) for paragraph in clean(paragraphs, title))
-    return [paragraph for paragraph in kept if paragraph]
+    return [paragraph for paragraph in kept if any(c.isalnum() for c in paragraph)]
 
 
 def _no_body(source: str, had_text: bool) -> InputError:
     """Distinguish "nothing after the title" from "everything was taken for noise"."""
     hint = (
         "every paragraph after the title looks like publisher noise (captions, 'Baca Juga', "
-        "bylines, footers)"
+        "bylines, footers) or has no word to say"
         if had_text
         else "only the headline is there; paste the whole article, paragraphs separated "
         "by blank lines"
@@ -480,8 +485,28 @@ def _load_front_matter(content: str, first_line: int, source: str) -> dict[str, 
             path=source,
             hint="a value containing ': ' or starting with a quote must be quoted as a whole",
         ) from error
+    except yaml.reader.ReaderError as error:  # a control character, which YAML refuses
+        row = first_line + 1 + content[: error.position].count("\n")
+        raise InputError(
+            f"the front matter has a control character (#x{error.character:04x}) on line {row}",
+            path=source,
+            hint="delete it: most editors do not show it",
+        ) from error
     except yaml.YAMLError as error:
         raise InputError(f"the front matter is not valid YAML: {error}", path=source) from error
+    except Exception as error:  # PyYAML's constructors: ValueError for 2024-02-30, and more
+        line = _unbuildable_line(content)
+        where = f" on line {first_line + 1 + line}" if line is not None else ""
+        reason = "it is not a valid value"
+        if isinstance(error, RecursionError):
+            reason = "it is nested too deeply"
+        elif isinstance(error, ValueError) and str(error):
+            reason = str(error)  # e.g. "day is out of range for month"
+        raise InputError(
+            f"the front matter has a value that cannot be read{where}: {reason}",
+            path=source,
+            hint="dates must be real days, written like 2024-02-13; write other values plainly",
+        ) from error
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -491,6 +516,35 @@ def _load_front_matter(content: str, first_line: int, source: str) -> dict[str, 
             hint="write it as 'name: value' lines between two '---' lines",
         )
     return data
+
+
+def _unbuildable_line(content: str) -> int | None:
+    """The line (from 0) of the first value PyYAML cannot build, such as 2024-02-30."""
+    try:
+        loader = yaml.SafeLoader(content)
+        try:
+            root = loader.get_single_node()
+            stack: list[yaml.Node] = [root] if root is not None else []
+            seen: set[int] = set()
+            while stack:
+                node = stack.pop()
+                if id(node) in seen:
+                    continue  # an alias seen before: &x [*x]
+                seen.add(id(node))
+                if isinstance(node, yaml.ScalarNode):
+                    try:
+                        loader.construct_object(node)
+                    except Exception:
+                        return int(node.start_mark.line)
+                elif isinstance(node, yaml.MappingNode):
+                    stack += reversed([part for pair in node.value for part in pair])
+                elif isinstance(node, yaml.SequenceNode):
+                    stack += reversed(node.value)
+        finally:
+            loader.dispose()
+    except Exception:  # it does not even compose (nested too deeply): no line to name
+        return None
+    return None
 
 
 def _head_from_front_matter(data: dict[str, Any], source: str) -> _Head:

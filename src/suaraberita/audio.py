@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import re
+import signal
 import subprocess
 import tempfile
 import threading
@@ -68,6 +69,19 @@ def ffmpeg_path() -> str:
         return str(imageio_ffmpeg.get_ffmpeg_exe())
     except RuntimeError as exc:
         raise AudioError(f"no ffmpeg binary: {exc}", hint="reinstall imageio-ffmpeg") from exc
+
+
+def ffmpeg_hint(binary: str) -> str:
+    """What to do when the ffmpeg binary itself fails (names it: it may be a wrong one)."""
+    return (
+        f"the ffmpeg at {binary} does not work; if IMAGEIO_FFMPEG_EXE names it, fix or "
+        "unset that variable, else reinstall imageio-ffmpeg"
+    )
+
+
+def _start_error(binary: str, exc: OSError) -> AudioError:
+    reason = exc.strerror or str(exc)
+    return AudioError(f"cannot start ffmpeg ({binary}): {reason}", hint=ffmpeg_hint(binary))
 
 
 def _pydub() -> Any:
@@ -152,7 +166,7 @@ def render(
             spool.flush()
             spool.seek(0)
             encode = [*_encode_args(fmt, segments), str(out)]
-            result = parse_ebur128(_Ffmpeg(binary, encode, stdin=spool).finish(f"encode {out}"))
+            result = parse_ebur128(_Ffmpeg(binary, encode, stdin=spool).finish("encode the MP3"))
         finally:
             if meter is not None:
                 meter.kill()
@@ -184,7 +198,7 @@ def _clip(binary: str, path: Path, fmt: AudioFormat) -> _Segment:
     try:
         proc = subprocess.run(args, capture_output=True, check=False)
     except OSError as exc:
-        raise AudioError(f"cannot start ffmpeg ({binary}): {exc}") from exc
+        raise _start_error(binary, exc) from exc
     log = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0 or not proc.stdout:
         last = log.strip().splitlines()[-1] if log.strip() else "no audio"
@@ -255,7 +269,11 @@ def parse_ebur128(log: str) -> Loudness:
     integrated = re.findall(r"^\s*I:\s+(-?[\d.]+|-inf) LUFS", log, re.MULTILINE)
     peak = re.findall(r"^\s*Peak:\s+(-?[\d.]+|-inf) dBFS", log, re.MULTILINE)
     if not integrated or not peak:
-        raise AudioError("ffmpeg printed no loudness summary")
+        raise AudioError(
+            "ffmpeg printed no loudness summary",
+            hint="the ffmpeg in use is not a full ffmpeg build; if IMAGEIO_FFMPEG_EXE is set, "
+            "fix or unset it, else reinstall imageio-ffmpeg",
+        )
     return Loudness(float(integrated[-1]), float(peak[-1]))
 
 
@@ -274,7 +292,8 @@ class _Ffmpeg:
             )
         except OSError as exc:
             self._log.close()
-            raise AudioError(f"cannot start ffmpeg ({binary}): {exc}") from exc
+            raise _start_error(binary, exc) from exc
+        self._binary = binary
 
         self._queue: queue.Queue[bytes | None] | None = None
         self._writer: threading.Thread | None = None
@@ -287,7 +306,7 @@ class _Ffmpeg:
             self._writer = threading.Thread(target=self._write_all, daemon=True)
             self._writer.start()
         if self._process.poll() is not None:
-            raise AudioError(f"ffmpeg stopped early: {self._tail()}")
+            raise self._failure("measure the loudness (it stopped early)")
         self._queue.put(data)
 
     def _write_all(self) -> None:
@@ -314,7 +333,7 @@ class _Ffmpeg:
             self._process.stdin.close()
         try:
             if self._process.wait() != 0:
-                raise AudioError(f"ffmpeg failed to {what}: {self._tail()}")
+                raise self._failure(what)
             self._log.seek(0)
             return self._log.read().decode("utf-8", "replace")
         finally:
@@ -328,6 +347,21 @@ class _Ffmpeg:
             self._queue.put(None)
             self._writer.join()
         self._log.close()
+
+    def _failure(self, what: str) -> AudioError:
+        """Why ffmpeg failed: killed by a signal, or the last line of its log."""
+        code = self._process.returncode
+        if code is not None and code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            reason = f"it was killed ({name})"
+        else:
+            reason = self._tail()
+            if reason == "no message":
+                reason = f"exit status {code}, no message"
+        return AudioError(f"ffmpeg failed to {what}: {reason}", hint=ffmpeg_hint(self._binary))
 
     def _tail(self) -> str:
         self._log.seek(0)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote, urljoin, urlsplit
 
+from suaraberita.article import DEFAULT_MAX_BYTES
 from suaraberita.audio import AudioFormat
 from suaraberita.errors import ConfigError
 from suaraberita.files import read_toml
@@ -43,10 +44,21 @@ class Podcast:
 
 
 @dataclass(frozen=True)
+class InputLimits:
+    """What `narrate` accepts as an article: the [input] table."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES  # a larger file is refused: not an article
+
+
+MAX_BYTES_RANGE = (1_000, 100_000_000)
+
+
+@dataclass(frozen=True)
 class Settings:
     podcast: Podcast = field(default_factory=Podcast)
     audio: AudioFormat = field(default_factory=AudioFormat)
     path: Path | None = None  # the file they came from
+    input: InputLimits = field(default_factory=InputLimits)
 
 
 def url_in(base_url: str, file_name: str) -> str:
@@ -74,13 +86,16 @@ def find_settings(explicit: Path | None, workdir: Path) -> Settings:
 
 def load_settings(path: Path) -> Settings:
     raw = read_toml(path, "settings file")
-    unknown = set(raw) - {"podcast", "audio"}
+    unknown = set(raw) - {"podcast", "audio", "input"}
     if unknown:
         name = sorted(unknown)[0]
-        raise ConfigError(f"unknown table {name!r}", path=path, hint="use [podcast] and [audio]")
+        raise ConfigError(
+            f"unknown table {name!r}", path=path, hint="use [podcast], [audio] and [input]"
+        )
     podcast = _podcast(_table(raw, "podcast", path), path)
     audio = _audio(_table(raw, "audio", path), path)
-    return Settings(podcast, audio, path)
+    limits = _input(_table(raw, "input", path), path)
+    return Settings(podcast, audio, path, limits)
 
 
 def _table(raw: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
@@ -147,6 +162,17 @@ def _audio(table: dict[str, Any], path: Path) -> AudioFormat:
     return audio
 
 
+def _input(table: dict[str, Any], path: Path) -> InputLimits:
+    limits = InputLimits(**_typed(table, InputLimits, "input", path))
+    low, high = MAX_BYTES_RANGE
+    if not low <= limits.max_bytes <= high:
+        raise ConfigError(
+            f"input.max_bytes must be {low:,} to {high:,} bytes, not {limits.max_bytes:,}",
+            path=path,
+        )
+    return limits
+
+
 def _typed(table: dict[str, Any], kind: type, name: str, path: Path) -> dict[str, Any]:
     """Check keys and value types against a dataclass's fields."""
     known = {f.name: f for f in fields(kind)}
@@ -158,7 +184,14 @@ def _typed(table: dict[str, Any], kind: type, name: str, path: Path) -> dict[str
         expected = _expected_types(known[key].type)
         if isinstance(value, bool) != (bool in expected) or not isinstance(value, expected):
             names = "/".join(t.__name__ for t in expected if t is not type(None))
-            raise ConfigError(f"{name}.{key} must be a {names}, not {value!r}", path=path)
+            a = "an" if names.startswith("int") else "a"
+            raise ConfigError(
+                f"{name}.{key} must be {a} {names}, not {value!r}",
+                path=path,
+                hint="text goes in double quotes; numbers and true/false without them",
+            )
+        if isinstance(value, str) and "\x00" in value:
+            raise ConfigError(f"{name}.{key} contains a NUL character", path=path)
         values[key] = float(cast(float, value)) if float in expected else value
     return values
 
@@ -207,4 +240,7 @@ STARTER = """\
 # true_peak = -1.0                     # dBTP
 # intro = "jingle.mp3"                 # music before the speech: levelled and faded
 # outro = "penutup.mp3"                # and after it
+
+[input]
+# max_bytes = 2000000                  # a larger article file is refused (a wrong file)
 """

@@ -192,9 +192,18 @@ def _gtts(table: Any, path: Path) -> GttsSettings:
 
 def _get(raw: dict[str, Any], key: str, kind: Any, path: Path) -> Any:
     if key not in raw:
-        raise ConfigError(f"missing key {key!r}", path=path)
+        raise ConfigError(
+            f"missing key {key!r}",
+            path=path,
+            hint='a profile needs at least engine = "espeak" (or "gtts") and language = "id"',
+        )
     value = raw[key]
     if isinstance(value, bool) or not isinstance(value, kind):
         name = "number" if kind == int | float else kind.__name__
-        raise ConfigError(f"{key} must be a {name}, not {value!r}", path=path)
+        hints = {"str": "text goes in double quotes", "int": "write a whole number, no quotes"}
+        raise ConfigError(
+            f"{key} must be {'an' if name == 'int' else 'a'} {name}, not {value!r}",
+            path=path,
+            hint=hints.get(name, "write a number, no quotes"),
+        )
     return value

@@ -6,7 +6,8 @@ do ourselves:
 
 - cut each utterance into pieces of at most 100 characters at clause boundaries
   (`suaraberita.chunking`), instead of gTTS's mid-clause cuts;
-- send the requests with `requests` sessions: a timeout per request, at most
+- send the requests with `requests` sessions: a timeout per request (a deadline for the
+  whole exchange, not only for each read: see `_Deadline`), at most
   `concurrency` in flight and at most `requests_per_second` started per second, across
   utterances (`synthesize_all` works up to a bounded window of pieces ahead);
 - retry 429, 5xx, timeouts, connection resets and malformed answers with exponential
@@ -27,9 +28,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import email.utils
 import random
 import re
+import socket
 import subprocess
 import threading
 import time
@@ -41,6 +44,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import requests
+import requests.adapters
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from suaraberita.cache import cache_key
 from suaraberita.chunking import GOOGLE_LIMIT, split_text
@@ -278,6 +284,8 @@ class _Run:
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
             session = requests.Session()
+            session.mount("http://", _DeadlineAdapter())
+            session.mount("https://", _DeadlineAdapter())
             self._local.session = session
             with self._lock:
                 self._sessions.append(session)
@@ -368,6 +376,7 @@ class _Run:
         (not while its answer is decoded or a retry waits): (response, problem, unreachable).
         """
         timeout = (min(CONNECT_TIMEOUT, self.settings.timeout), self.settings.timeout)
+        deadline = _Deadline(self.settings.timeout)  # for the whole request, not each read
         if not self.reached.is_set():
             self._wait_for_probe()
         self._acquire(self._slots)
@@ -376,15 +385,20 @@ class _Run:
                 raise _StoppedError
             self._limiter.wait(self.stop)
             self.engine._count(requests=1)
-            response = self._session().post(url, data=body, headers=headers, timeout=timeout)
-            response.content  # noqa: B018 (read the whole body while the slot is held)
+            with deadline:
+                response = self._session().post(url, data=body, headers=headers, timeout=timeout)
+                response.content  # noqa: B018 (read the whole body while the slot is held)
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            if deadline.expired:  # cut off: the answer came too slowly
+                return None, f"no complete answer within {self.settings.timeout:g} s", False
             # refused, unknown host or no connection in time: Google may be unreachable;
             # a reset: it was reached, but this answer failed
             return None, f"connection failed ({_reason(exc)})", _cannot_connect(exc)
         except requests.Timeout:
             return None, f"no answer within {self.settings.timeout:g} s", False
         except requests.RequestException as exc:
+            if deadline.expired:
+                return None, f"no complete answer within {self.settings.timeout:g} s", False
             raise NetworkError(
                 f"cannot send a request to Google's voice at {self.engine.base_url}: {exc}"
             ) from exc
@@ -423,7 +437,10 @@ class _Run:
             raise NetworkError(
                 f"Google's voice kept failing for {_quote(text)} "
                 f"({attempt} attempts; last: {problem})",
-                hint="Google is overloaded or limiting requests from here; try again later",
+                hint="the network is slow or Google is overloaded; try again later, or raise "
+                "[gtts] timeout in the voice profile"
+                if problem.startswith(("no answer", "no complete answer"))
+                else "Google is overloaded or limiting requests from here; try again later",
             )
         if retry_after is not None and retry_after > MAX_RETRY_AFTER:
             raise NetworkError(
@@ -448,18 +465,129 @@ class _Run:
             raise _StoppedError
 
 
+_current = threading.local()  # .deadline: the _Deadline of this thread's request
+
+
+class _Deadline:
+    """Cuts one request off `seconds` after it starts, however it is going.
+
+    requests' timeout bounds the connect and each read, so a server that trickles its
+    answer a byte at a time (headers or body) would hold a request open forever. While
+    the `with` block runs, the connection carrying the request (see `_DeadlineConnection`)
+    is known; when time is up, its socket is shut down, the blocked read returns, requests
+    raises, and `expired` tells the caller why.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._connection: HTTPConnection | None = None
+        self._finished = False
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+
+    def __enter__(self) -> _Deadline:
+        _current.deadline = self
+        self._timer = threading.Timer(self.seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._finished = True
+        if self._timer is not None:
+            self._timer.cancel()
+        _current.deadline = None
+
+    def attach(self, connection: HTTPConnection) -> None:
+        """The connection carrying the request (called from its thread, maybe late)."""
+        with self._lock:
+            self._connection = connection
+            expired = self.expired and not self._finished
+        if expired:
+            _cut(connection)
+
+    def _expire(self) -> None:
+        with self._lock:
+            if self._finished:
+                return
+            self.expired = True
+            connection = self._connection
+        if connection is not None:
+            _cut(connection)
+
+
+def _cut(connection: HTTPConnection) -> None:
+    """Shut the socket down (not close: a read blocked on it returns at once)."""
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)  # not SSLSocket's own shutdown
+
+
+def _attach(connection: HTTPConnection) -> None:
+    deadline: _Deadline | None = getattr(_current, "deadline", None)
+    if deadline is not None:
+        deadline.attach(connection)
+
+
+class _DeadlineConnection(HTTPConnection):
+    """Tells the running request's deadline which connection (socket) it uses."""
+
+    def connect(self) -> None:
+        _attach(self)  # before: a TLS handshake may trickle too
+        super().connect()
+        _attach(self)  # and after: the deadline may have passed while connecting
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _attach(self)
+        super().request(*args, **kwargs)
+
+
+class _DeadlineTlsConnection(HTTPSConnection):
+    def connect(self) -> None:
+        _attach(self)
+        super().connect()
+        _attach(self)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _attach(self)
+        super().request(*args, **kwargs)
+
+
+class _DeadlinePool(HTTPConnectionPool):
+    ConnectionCls = _DeadlineConnection
+
+
+class _DeadlineTlsPool(HTTPSConnectionPool):
+    ConnectionCls = _DeadlineTlsConnection
+
+
+class _DeadlineAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter with connections a `_Deadline` can cut (not through a proxy:
+    there only the per-read timeout applies)."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _DeadlinePool,
+            "https": _DeadlineTlsPool,
+        }
+
+
 def _retry_after(value: str | None) -> float | None:
     """Seconds from a Retry-After header (seconds or an HTTP date); None if absent or bad.
 
-    >>> _retry_after("2"), _retry_after(None), _retry_after("soon")
-    (2.0, None, None)
+    >>> _retry_after("2"), _retry_after(None), _retry_after("soon"), _retry_after("²")
+    (2.0, None, None, None)
     >>> _retry_after("Wed, 21 Oct 2015 07:28:00 GMT")
     0.0
     """
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # not "²", which isdigit() takes too
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
