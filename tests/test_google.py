@@ -387,7 +387,7 @@ def test_done_when(run_cli, standin: StandIn, tmp_path: Path) -> None:
         # --force: "one" is up to date and would be skipped without asking Google
         gone = run_cli("narrate", article, "--no-fallback", "--force", "-o", folder, env=empty)
         assert gone.code == ExitStatus.NETWORK
-        assert "Error: cannot reach Google's voice" in gone.stderr
+        assert "cannot reach Google's voice" in gone.stderr
         assert "Traceback" not in gone.stderr
     assert not list((tmp_path / "three").glob("*.mp3"))
     assert not (tmp_path / "three" / "feed.xml").exists()

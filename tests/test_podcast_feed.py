@@ -264,3 +264,11 @@ def test_bad_settings_are_clear_errors(tmp_path: Path, body: str, words: list[st
 
 def test_settings_default_without_file(tmp_path: Path) -> None:
     assert find_settings(None, tmp_path) == Settings()
+
+
+@pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b"\xff\xd8\xff", b""])
+def test_truncated_cover_is_a_clear_error(tmp_path: Path, data: bytes) -> None:
+    (tmp_path / "cover.png").write_bytes(data)
+    (tmp_path / "suaraberita.toml").write_text('[podcast]\nimage = "cover.png"\n')
+    with pytest.raises(ConfigError, match="not a PNG or JPEG"):
+        find_settings(None, tmp_path)

@@ -55,12 +55,15 @@ def _narrate_one(
     progress: Progress | None,
 ) -> Outcome:
     try:
-        article = load_article(source, stdin if source == "-" else None)
+        limit = options.settings.input.max_bytes
+        article = load_article(source, stdin if source == "-" else None, limit)
         script = make_script(article, options.voice, lexicon)
         ticker = progress(source, len(script.utterances)) if progress else nullcontext(None)
         with ticker as tick:
             done = narrate(article, script, options, on_utterance=tick, on_warning=_warn)
     except SuaraberitaError as exc:
+        if exc.path is None:  # ffmpeg, Google, the store: say which article it was
+            exc.path = source
         return Outcome(source, error=exc)
     return Outcome(source, narration=done)
 

@@ -123,7 +123,8 @@ def narrate(
     )
     from suaraberita.batch import narrate_many
 
-    stdin = click.get_binary_stream("stdin").read() if "-" in files else None
+    limit = settings.input.max_bytes
+    stdin = click.get_binary_stream("stdin").read(limit + 1) if "-" in files else None
     workers = jobs or os.cpu_count() or 1
     progress = None if quiet else _Progress
     failures: list[SuaraberitaError] = []
@@ -145,7 +146,8 @@ def narrate(
 @cli.command()
 @click.argument("file", metavar="FILE")
 @voice_option
-def preview(file: str, voice: str) -> None:
+@config_option
+def preview(file: str, voice: str, config: Path | None) -> None:
     """Print the chapters and the exact text that will be spoken, then how many Google
     requests it needs and how long the episode will be.
 
@@ -154,10 +156,11 @@ def preview(file: str, voice: str) -> None:
     from suaraberita.pipeline import estimate, load_article, load_lexicons, make_script
     from suaraberita.voices import find_voice, voice_dirs
 
+    limit = _settings(config, None).input.max_bytes
     profile = find_voice(voice, voice_dirs(Path.cwd()))
-    stdin = click.get_binary_stream("stdin").read() if file == "-" else None
+    stdin = click.get_binary_stream("stdin").read(limit + 1) if file == "-" else None
     lexicon = load_lexicons(profile, Path.cwd())
-    script = make_script(load_article(file, stdin), profile, lexicon)
+    script = make_script(load_article(file, stdin, limit), profile, lexicon)
     for number, part in enumerate(script.parts, start=1):
         click.echo(f"== Chapter {number}: {part.title}")
         for utterance in part.utterances:

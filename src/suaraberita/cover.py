@@ -54,7 +54,7 @@ def parse_cover(data: bytes, path: Path) -> Cover:
     ...     png + bytes(20), Path("a.png")).width
     1400
     """
-    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and len(data) >= 24:
         width, height = struct.unpack(">II", data[16:24])
         return Cover(data, "image/png", width, height)
     if data.startswith(b"\xff\xd8"):

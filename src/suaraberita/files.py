@@ -70,7 +70,8 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read the {what}: {exc}", path=path) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{what} is not valid TOML: {exc}", path=path) from None
+        hint = "check quotes around text, and '=' between each key and its value"
+        raise ConfigError(f"{what} is not valid TOML: {exc}", path=path, hint=hint) from None
 
 
 def clean_leftovers(folder: Path) -> list[Path]:

@@ -10,7 +10,13 @@ from datetime import datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
 
-from suaraberita.article import Article, decode_article_bytes, parse_article, read_article_file
+from suaraberita.article import (
+    DEFAULT_MAX_BYTES,
+    Article,
+    decode_article_bytes,
+    parse_article,
+    read_article_file,
+)
 from suaraberita.audio import Loudness, Rendered, render
 from suaraberita.cover import Cover, default_cover, load_cover
 from suaraberita.engines import Engine, EngineOptions, Pcm, create_engine
@@ -92,12 +98,14 @@ def _up_to_date(output: Path, episode: Episode | None, wanted: str) -> bool:
     return all((output / name).is_file() for name in episode.sidecars)
 
 
-def load_article(source: str, stdin: bytes | None = None) -> Article:
-    """Read a file (or standard input for '-') and parse it."""
+def load_article(
+    source: str, stdin: bytes | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Article:
+    """Read a file (or standard input for '-') of at most `max_bytes` and parse it."""
     if source == "-":
-        text = decode_article_bytes(stdin or b"", "<stdin>")
+        text = decode_article_bytes(stdin or b"", "<stdin>", max_bytes)
         return parse_article(text, "<stdin>")
-    return parse_article(read_article_file(Path(source)), source)
+    return parse_article(read_article_file(Path(source), max_bytes), source)
 
 
 LEXICON_NAME = "lexicon.tsv"
@@ -105,7 +113,14 @@ LEXICON_NAME = "lexicon.tsv"
 
 def make_script(article: Article, voice: Voice, lexicon: Mapping[str, str] | None = None) -> Script:
     """The article as the voice will say it; `lexicon` overrides built-in readings."""
-    return build_script(article, voice.pauses, partial(normalize, lexicon=lexicon or None))
+    script = build_script(article, voice.pauses, partial(normalize, lexicon=lexicon or None))
+    if not script.utterances:
+        raise InputError(
+            "the article has nothing that can be spoken",
+            path=article.source,
+            hint="it holds no words, only marks or symbols",
+        )
+    return script
 
 
 def load_lexicons(voice: Voice | None, workdir: Path) -> dict[str, str]:
@@ -135,6 +150,7 @@ def narrate(
     with Store(output / STORE_NAME) as store:
         slug = store.reserve_slug(guid, slugify(article.title), os.getpid())
         previous = store.get(guid)
+    pub_date = _pub_date(article, previous, options.now)  # a bad date fails before any output
 
     audio_name, *sidecar_names = episode_files(slug)
     audio_path = output / audio_name
@@ -180,7 +196,7 @@ def narrate(
         slug=slug,
         title=article.title,
         summary=_summary(article),
-        pub_date=_pub_date(article, previous, options.now),
+        pub_date=pub_date,
         duration=rendered.duration,
         audio_file=audio_path.name,
         audio_length=audio_path.stat().st_size,
