@@ -12,14 +12,24 @@ from suaraberita.cli import cli
 from suaraberita.errors import ExitStatus
 
 
-def _commands() -> list[str]:
-    assert isinstance(cli, click.Group)
-    return sorted(cli.commands)
+def _commands(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command, subcommands of groups included, as its words on the command line."""
+    found: list[tuple[str, ...]] = []
+    for name, command in sorted(group.commands.items()):
+        found.append((*prefix, name))
+        if isinstance(command, click.Group):
+            found += _commands(command, (*prefix, name))
+    return found
 
 
-@pytest.mark.parametrize("name", _commands())
-def test_every_command_has_help_with_an_example(run_cli, name: str) -> None:
-    result = run_cli(name, "--help")
+def test_subcommands_are_walked() -> None:
+    assert ("feed", "check") in _commands()
+    assert ("cache", "clear") in _commands()
+
+
+@pytest.mark.parametrize("words", _commands(), ids=" ".join)
+def test_every_command_has_help_with_an_example(run_cli, words: tuple[str, ...]) -> None:
+    result = run_cli(*words, "--help")
     assert result.code == 0
     assert "Example: suaraberita" in result.stdout
 

@@ -143,3 +143,17 @@ def test_long_narration_killed_after_a_second_changes_nothing(tmp_path: Path) ->
     assert again.wait(timeout=180) == 0
     assert "Laporan Panjang Sekali" in _check_published(output)
     assert not list(output.glob(f"{TEMP_PREFIX}*"))
+
+
+@pytest.mark.parametrize("after", [0.4, 0.9, 1.4])
+def test_killed_renarration_keeps_the_feed_true_to_its_files(tmp_path: Path, after: float) -> None:
+    """Re-narrating a published episode: the feed always describes the files on disk."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    (tmp_path / "b.txt").write_text(text, encoding="utf-8")
+    assert _start(tmp_path, "b.txt").wait(timeout=120) == 0
+    (tmp_path / "b.txt").write_text(text.replace("Bus berwarna", "Bus listrik berwarna"))
+    victim = _start(tmp_path, "b.txt")
+    time.sleep(after)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=30)
+    assert len(_check_published(tmp_path / "output")) == 1  # lengths match the files

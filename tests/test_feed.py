@@ -97,3 +97,22 @@ def test_store_has_schema_version_and_refuses_newer(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(FeedError, match="newer"):
         Store(path)
+
+
+def test_order_follows_the_instant_not_the_text(tmp_path: Path) -> None:
+    from datetime import timedelta, timezone
+
+    wib = timezone(timedelta(hours=7))
+    with Store(tmp_path / "episodes.db") as store:
+        store.put(_episode("siang-wib", pub_date=datetime(2021, 2, 13, 12, 0, tzinfo=wib)))
+        store.put(_episode("pagi-utc", pub_date=datetime(2021, 2, 13, 6, 0, tzinfo=UTC)))
+        # 12:00 WIB is 05:00 UTC: earlier than 06:00 UTC, though its text sorts later
+        assert [e.guid for e in store.episodes()] == ["pagi-utc", "siang-wib"]
+
+
+def test_slug_clash_is_an_error_not_a_lost_episode(tmp_path: Path) -> None:
+    with Store(tmp_path / "episodes.db") as store:
+        store.put(_episode("g1", slug="berita"))
+        with pytest.raises(FeedError):
+            store.put(_episode("g2", slug="berita"))
+        assert [e.guid for e in store.episodes()] == ["g1"]

@@ -217,7 +217,7 @@ def test_feed_check_reports_problems(site: Path, tmp_path: Path) -> None:
     xml = (site / "output/feed.xml").read_text(encoding="utf-8")
     (broken / "feed.xml").write_text(xml.replace("<itunes:explicit>false", "<itunes:explicit>no"))
     result = _run(site, "feed", "check", "--output", str(broken))
-    assert result.returncode == ExitStatus.ERROR
+    assert result.returncode == ExitStatus.FEED
     assert "itunes:explicit must be true or false" in result.stdout
     assert "not in the output folder" in result.stdout
 
@@ -228,7 +228,7 @@ def test_init_writes_loadable_starter(tmp_path: Path) -> None:
         path=tmp_path / "suaraberita.toml"
     )
     again = _run(tmp_path, "init")
-    assert again.returncode == ExitStatus.ERROR
+    assert again.returncode == ExitStatus.CONFIG
     assert "--force" in again.stderr
 
 
@@ -260,6 +260,13 @@ def test_bad_settings_are_clear_errors(tmp_path: Path, body: str, words: list[st
     assert str(tmp_path) in message  # names the file at fault
     for word in words:
         assert word in message
+
+
+@pytest.mark.parametrize(("category", "sub"), [("Arts", None), ("Technology", None)])
+def test_another_category_needs_no_subcategory(tmp_path: Path, category: str, sub: None) -> None:
+    (tmp_path / "suaraberita.toml").write_text(f'[podcast]\ncategory = "{category}"\n')
+    podcast = find_settings(None, tmp_path).podcast
+    assert (podcast.category, podcast.subcategory) == (category, sub)
 
 
 def test_settings_default_without_file(tmp_path: Path) -> None:

@@ -292,7 +292,7 @@ def test_matching_base_url_then_ctrl_c(tmp_path: Path) -> None:
 
 def test_port_in_use_and_missing_folder(run_cli, server: Serving, tmp_path: Path) -> None:
     taken = run_cli("serve", "-o", str(server.output), "--port", str(server.port))
-    assert taken.code == ExitStatus.ERROR
+    assert taken.code == ExitStatus.CONFIG
     assert "cannot listen on 127.0.0.1" in taken.stderr
     assert "Traceback" not in taken.stderr
     missing = run_cli("serve", "-o", str(tmp_path / "nowhere"))

@@ -20,7 +20,8 @@ Progress = Callable[[str, int], AbstractContextManager[Callable[[], None]]]
 class Outcome:
     source: str
     narration: Narration | None = None
-    error: SuaraberitaError | None = None
+    error: Exception | None = None  # our own errors, or a bug (reported, batch goes on)
+    cache_error: str | None = None  # the audio cache could not be written (speed only)
 
 
 def narrate_many(
@@ -64,8 +65,18 @@ def _narrate_one(
     except SuaraberitaError as exc:
         if exc.path is None:  # ffmpeg, Google, the store: say which article it was
             exc.path = source
-        return Outcome(source, error=exc)
-    return Outcome(source, narration=done)
+        return Outcome(source, error=exc, cache_error=_cache_error(options))
+    except Exception as exc:  # a bug: the other articles still go on
+        return Outcome(source, error=exc, cache_error=_cache_error(options))
+    return Outcome(source, narration=done, cache_error=_cache_error(options))
+
+
+def _cache_error(options: NarrateOptions) -> str | None:
+    """Reported back to the parent: a worker's cache object is its own copy."""
+    cache = options.engine.cache
+    if cache is None or cache.write_error is None:
+        return None
+    return f"the audio cache {cache.root} cannot be written: {cache.write_error}"
 
 
 def _warn(message: str) -> None:

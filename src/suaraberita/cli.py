@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from suaraberita import __version__
-from suaraberita.errors import ExitStatus, SuaraberitaError
+from suaraberita.errors import ConfigError, ExitStatus, FeedError, SuaraberitaError
 from suaraberita.voices import DEFAULT_VOICE
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -127,17 +127,21 @@ def narrate(
     stdin = click.get_binary_stream("stdin").read(limit + 1) if "-" in files else None
     workers = jobs or os.cpu_count() or 1
     progress = None if quiet else _Progress
-    failures: list[SuaraberitaError] = []
+    failures: list[Exception] = []
+    cache_errors: set[str] = set()
     for outcome in narrate_many(files, options, lexicon, workers, stdin, progress):
+        if outcome.cache_error:
+            cache_errors.add(outcome.cache_error)
         if outcome.error is not None:
             if len(files) == 1:
                 raise outcome.error
             failures.append(outcome.error)
-            click.echo(f"Error: {outcome.error}", err=True)
+            prefix = "" if isinstance(outcome.error, SuaraberitaError) else f"{outcome.source}: "
+            click.echo(f"Error: {prefix}{outcome.error}", err=True)
         elif not quiet:
             click.echo(_summary(outcome.source, outcome.narration))
-    if engine.cache is not None and engine.cache.write_error is not None:
-        _warn(f"the audio cache {engine.cache.root} cannot be written: {engine.cache.write_error}")
+    for message in sorted(cache_errors):
+        _warn(message)
     if failures:
         click.echo(f"{len(failures)} of {len(files)} articles failed.", err=True)
         sys.exit(ExitStatus.PARTIAL)
@@ -226,7 +230,7 @@ def init(force: bool) -> None:
 
     path = Path.cwd() / CONFIG_NAME
     if path.exists() and not force:
-        raise SuaraberitaError("settings file already exists", path=CONFIG_NAME, hint="use --force")
+        raise ConfigError("settings file already exists", path=CONFIG_NAME, hint="use --force")
     atomic_write(path, STARTER.encode())
     click.echo(f"Wrote {CONFIG_NAME}; edit it, then run 'suaraberita narrate'.")
 
@@ -305,7 +309,7 @@ def feed_check(output: Path, config: Path | None, base_url: str | None) -> None:
     for problem in problems:
         click.echo(f"- {problem}")
     if problems:
-        raise SuaraberitaError(f"{len(problems)} problems in the feed", path=output / "feed.xml")
+        raise FeedError(f"{len(problems)} problems in the feed", path=output / "feed.xml")
     click.echo("feed.xml: no problems found")
 
 
@@ -333,7 +337,6 @@ def serve(output: Path, config: Path | None, host: str, port: int, quiet: bool) 
 
     Example: suaraberita serve --output output --port 8000
     """
-    from suaraberita.errors import FeedError
     from suaraberita.server import Server, base_url_mismatch
     from suaraberita.settings import url_in
 
@@ -344,7 +347,7 @@ def serve(output: Path, config: Path | None, host: str, port: int, quiet: bool) 
     try:
         server = Server(output, (host, port), log)
     except OSError as exc:
-        raise SuaraberitaError(
+        raise ConfigError(
             f"cannot listen on {host}:{port}: {exc.strerror or exc}",
             hint="another program uses that port: try another --port",
         ) from None
@@ -429,8 +432,13 @@ def _settings(config: Path | None, base_url: str | None) -> Any:
 
 def _summary(source: str, done: Any) -> str:
     """One line per narrated article."""
+    from suaraberita.pipeline import FALLBACK_MARK
+
     if done.loudness is None:
-        return f"{source}: {done.audio_path} is up to date (use --force to narrate it again)"
+        again = "narrate it again"
+        if done.episode.fingerprint and done.episode.fingerprint.endswith(FALLBACK_MARK):
+            again = f"try again with the voice asked for (it was {done.episode.voice})"
+        return f"{source}: {done.audio_path} is up to date (use --force to {again})"
     minutes, seconds = divmod(round(done.episode.duration), 60)
     return (
         f"{source}: {done.audio_path} ({minutes}:{seconds:02d}, "
@@ -443,9 +451,7 @@ def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise SuaraberitaError(
-            f"cannot create the output folder: {exc.strerror}", path=folder
-        ) from None
+        raise FeedError(f"cannot create the output folder: {exc.strerror}", path=folder) from None
 
 
 class _Progress:

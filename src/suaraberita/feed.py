@@ -129,23 +129,20 @@ def show_notes(episode: Episode) -> str:
     """HTML show notes: the summary and the chapters with timestamps, sanitised."""
     import nh3
 
-    chapters = "".join(
-        f"<li>{_timestamp(c.start)} {escape(c.title)}</li>" for c in episode.chapters
-    )
+    chapters = "".join(f"<li>{clock(c.start)} {escape(c.title)}</li>" for c in episode.chapters)
     html = f"<p>{escape(episode.summary)}</p><p>Bab:</p><ul>{chapters}</ul>"
     if episode.link:
         html += f'<p><a href="{escape(episode.link)}">Baca artikel aslinya</a></p>'
     return nh3.clean(html, tags={"p", "ul", "li", "a"}, attributes={"a": {"href"}})
 
 
-def _timestamp(seconds: float) -> str:
-    """(H:)MM:SS as players link them.
+def clock(seconds: float) -> str:
+    """(H:)MM:SS, as players link chapter times in show notes and pages show them.
 
-    >>> _timestamp(62.5), _timestamp(3725)
+    >>> clock(62.5), clock(3725)
     ('01:02', '1:02:05')
     """
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
+    hours, rest = divmod(int(seconds), 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 

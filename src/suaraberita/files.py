@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from suaraberita.errors import ConfigError
+from suaraberita.errors import ConfigError, FeedError
 
 SLUG_MAX = 80
 TEMP_PREFIX = ".suaraberita-tmp-"
@@ -38,27 +38,58 @@ def slugify(text: str, limit: int = SLUG_MAX) -> str:
     return slug or "episode"
 
 
-@contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; on success it replaces `target`."""
-    prefix = f"{TEMP_PREFIX}{os.getpid()}-"  # whose it is, for clean_leftovers
-    fd, name = tempfile.mkstemp(prefix=prefix, suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    temp = Path(name)
-    try:
-        yield temp
-        with open(temp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
+class Staging:
+    """Files written beside their targets under temporary names, then all renamed into
+    place at once by `commit` (under the folder lock, so the store, the feed and the
+    files change together). Whatever was not committed is removed on exit."""
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[Path, Path]] = []  # (temporary, target)
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for temp, _target in self._pending:
+            temp.unlink(missing_ok=True)
+        self._pending = []
+
+    def path(self, target: Path) -> Path:
+        """A new empty temporary file beside `target`, to be renamed to it on commit."""
+        prefix = f"{TEMP_PREFIX}{os.getpid()}-"  # whose it is, for clean_leftovers
+        try:
+            fd, name = tempfile.mkstemp(prefix=prefix, suffix=target.suffix, dir=target.parent)
+        except OSError as exc:
+            raise FeedError(f"cannot write here: {exc.strerror}", path=target.parent) from None
+        os.close(fd)
+        self._pending.append((Path(name), target))
+        return Path(name)
+
+    def write(self, target: Path, data: bytes) -> None:
+        temp = self.path(target)
+        try:
+            temp.write_bytes(data)
+        except OSError as exc:
+            raise FeedError(f"cannot write {target.name}: {exc.strerror}", path=target) from None
+
+    def commit(self) -> None:
+        """Flush every file and rename it over its target."""
+        for temp, target in self._pending:
+            try:
+                with open(temp, "rb+") as handle:
+                    os.fsync(handle.fileno())
+                os.chmod(temp, 0o644)
+                os.replace(temp, target)
+            except OSError as exc:
+                raise FeedError(f"cannot write {target.name}: {exc}", path=target) from None
+        self._pending = []
 
 
 def atomic_write(target: Path, data: bytes) -> None:
     """Write `data` to `target` so readers see the old file or the new one, never half."""
-    with atomic_path(target) as temp:
-        temp.write_bytes(data)
+    with Staging() as staging:
+        staging.write(target, data)
+        staging.commit()
 
 
 def read_toml(path: Path, what: str) -> dict[str, Any]:
@@ -102,7 +133,11 @@ def alive(pid: int) -> bool:
 @contextlib.contextmanager
 def folder_lock(folder: Path) -> Iterator[None]:
     """Serialise processes that update the same output folder's store and feed."""
-    with open(folder / ".suaraberita.lock", "a+b") as handle:
+    try:
+        handle = open(folder / ".suaraberita.lock", "a+b")
+    except OSError as exc:
+        raise FeedError(f"cannot lock the output folder: {exc.strerror}", path=folder) from None
+    with handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
             yield

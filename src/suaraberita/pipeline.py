@@ -28,7 +28,7 @@ from suaraberita.errors import (
     SuaraberitaError,
 )
 from suaraberita.feed import render_feed
-from suaraberita.files import atomic_path, atomic_write, clean_leftovers, folder_lock, slugify
+from suaraberita.files import Staging, atomic_write, clean_leftovers, folder_lock, slugify
 from suaraberita.normalize import load_lexicon, normalize
 from suaraberita.script import Script, build_script
 from suaraberita.settings import Podcast, Settings
@@ -72,14 +72,16 @@ class Narration:
 
 def fingerprint(article: Article, script: Script, options: NarrateOptions, cover: Cover) -> str:
     """What an episode's files depend on: the article, the words and pauses as they will be
-    said, the voice, the audio and podcast settings, the cover and the package version."""
+    said, the voice, the audio settings, the show's title and author, the cover and the
+    package version. (Feed-only settings change the feed, not the episode.)"""
     from suaraberita import __version__
 
     digest = hashlib.sha256()
     voice = replace(options.voice, path=None)
     clips = [options.settings.audio.intro, options.settings.audio.outro]
+    podcast = options.settings.podcast
     parts = (__version__, replace(article, source=""), script, voice, options.settings.audio)
-    for part in (*parts, options.settings.podcast):
+    for part in (*parts, podcast.title, podcast.author):  # what the ID3 tags take from it
         digest.update(repr(part).encode())
     for clip in clips:
         if clip is not None:
@@ -88,9 +90,13 @@ def fingerprint(article: Article, script: Script, options: NarrateOptions, cover
     return digest.hexdigest()
 
 
+FALLBACK_MARK = ":fallback"  # on the fingerprint of an episode the fallback voice narrated
+
+
 def _up_to_date(output: Path, episode: Episode | None, wanted: str) -> bool:
-    """The stored episode has the same fingerprint and its files are all there."""
-    if episode is None or episode.fingerprint != wanted:
+    """The stored episode has the same fingerprint and its files are all there. One the
+    fallback voice narrated counts too (--force tries the asked-for voice again)."""
+    if episode is None or episode.fingerprint not in (wanted, wanted + FALLBACK_MARK):
         return False
     audio = output / episode.audio_file
     if not audio.is_file() or audio.stat().st_size != episode.audio_length:
@@ -157,13 +163,16 @@ def narrate(
     cover = show_cover(options.settings)
     wanted = fingerprint(article, script, options, cover)
     if previous is not None and not options.force and _up_to_date(output, previous, wanted):
+        with folder_lock(output), Store(output / STORE_NAME) as store:
+            feed_path = publish(output, store, options.settings.podcast, cover)  # settings
         sidecars = tuple(output / name for name in sidecar_names)
-        return Narration(previous, audio_path, output / FEED_NAME, None, sidecars)
+        return Narration(previous, audio_path, feed_path, None, sidecars)
     voice = options.voice
-    while True:  # one voice for the whole episode: a failed one starts over with the fallback
-        engine = create_engine(voice, options.engine)
-        try:
-            with atomic_path(audio_path) as temp:
+    with Staging() as staging:
+        temp = staging.path(audio_path)  # a failed voice's attempt is overwritten here
+        while True:  # one voice for the whole episode: a failed one starts over with the fallback
+            engine = create_engine(voice, options.engine)
+            try:
                 rendered = render(
                     _takes(script, engine),
                     temp,
@@ -171,46 +180,47 @@ def narrate(
                     tempo=voice.tempo,
                     on_take=on_utterance,
                 )
-                chapters = chapter_marks(script, rendered)
-                written = [u.text for u in script.utterances]
-                transcript = plain_text(written)
-                tags = _tags(article, options.settings.podcast, options.now, cover, transcript)
-                write_tags(temp, tags, chapters)
-            break
-        except NetworkError as exc:
-            if options.fallback is None or voice is options.fallback:
-                raise
-            voice = options.fallback
-            if on_warning is not None:
-                on_warning(f"{exc.message}; narrating with the offline voice {voice.name} instead")
-    cues = make_cues(written, rendered.spans)
-    sidecars = tuple(output / name for name in sidecar_names)
-    for path, data in zip(
-        sidecars,
-        (chapters_json(chapters), render_vtt(cues).encode(), render_srt(cues).encode()),
-        strict=True,
-    ):
-        atomic_write(path, data)
-    episode = Episode(
-        guid=guid,
-        slug=slug,
-        title=article.title,
-        summary=_summary(article),
-        pub_date=pub_date,
-        duration=rendered.duration,
-        audio_file=audio_path.name,
-        audio_length=audio_path.stat().st_size,
-        chapters=chapters,
-        voice=voice.name,
-        # a fallback episode is not what was asked for: the next run tries again
-        fingerprint=wanted if voice is options.voice else None,
-        author=article.meta.author,
-        link=article.meta.url,
-        image=article.meta.image,
-    )
-    with folder_lock(output), Store(output / STORE_NAME) as store:
-        episode = store.put(episode)
-        feed_path = publish(output, store, options.settings.podcast, cover)
+                break
+            except NetworkError as exc:
+                if options.fallback is None or voice is options.fallback:
+                    raise
+                voice = options.fallback
+                if on_warning is not None:
+                    fallback = f"narrating with the offline voice {voice.name} instead"
+                    on_warning(f"{exc.message}; {fallback}")
+        chapters = chapter_marks(script, rendered)
+        written = [u.text for u in script.utterances]
+        tags = _tags(article, options.settings.podcast, options.now, cover, plain_text(written))
+        write_tags(temp, tags, chapters)
+        cues = make_cues(written, rendered.spans)
+        sidecars = tuple(output / name for name in sidecar_names)
+        for path, data in zip(
+            sidecars,
+            (chapters_json(chapters), render_vtt(cues).encode(), render_srt(cues).encode()),
+            strict=True,
+        ):
+            staging.write(path, data)
+        episode = Episode(
+            guid=guid,
+            slug=slug,
+            title=article.title,
+            summary=_summary(article),
+            pub_date=pub_date,
+            duration=rendered.duration,
+            audio_file=audio_path.name,
+            audio_length=temp.stat().st_size,
+            chapters=chapters,
+            voice=voice.name,
+            fingerprint=wanted if voice is options.voice else wanted + FALLBACK_MARK,
+            author=article.meta.author,
+            link=article.meta.url,
+            image=article.meta.image,
+        )
+        # The files, the store and the feed change together, under the folder's lock.
+        with folder_lock(output), Store(output / STORE_NAME) as store:
+            staging.commit()
+            episode = store.put(episode)
+            feed_path = publish(output, store, options.settings.podcast, cover)
     return Narration(episode, audio_path, feed_path, rendered.loudness, sidecars)
 
 
@@ -266,7 +276,9 @@ def publish(output: Path, store: Store, podcast: Podcast, cover: Cover) -> Path:
         atomic_write(cover_path, cover.data)
     feed_path = output / FEED_NAME
     episodes = store.episodes()
-    atomic_write(feed_path, render_feed(podcast, episodes, cover_path.name))
+    xml = render_feed(podcast, episodes, cover_path.name)
+    if not feed_path.is_file() or feed_path.read_bytes() != xml:  # readers see no churn
+        atomic_write(feed_path, xml)
     render_site(output, podcast, episodes, cover_path.name)
     return feed_path
 

@@ -107,6 +107,8 @@ def _table(raw: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
 
 def _podcast(table: dict[str, Any], path: Path) -> Podcast:
     values = _typed(table, Podcast, "podcast", path)
+    if "category" in values and "subcategory" not in values:
+        values["subcategory"] = None  # the default "Daily News" belongs to "News" only
     if "image" in values:
         image = Path(values["image"]).expanduser()
         values["image"] = image if image.is_absolute() else path.parent / image

@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 from markupsafe import Markup
 
+from suaraberita.feed import clock
 from suaraberita.files import atomic_write
 from suaraberita.settings import Podcast
 from suaraberita.store import Episode
@@ -178,17 +179,6 @@ def safe_url(url: str | None) -> str | None:
     if any(ord(ch) < 0x21 or ch in "<>\"'`\\" for ch in url):
         return None
     return url
-
-
-def clock(seconds: float) -> str:
-    """(H:)MM:SS as shown beside chapters and cues.
-
-    >>> clock(62.5), clock(3725)
-    ('01:02', '1:02:05')
-    """
-    hours, rest = divmod(int(seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
 def duration_text(seconds: float) -> str:

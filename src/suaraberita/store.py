@@ -185,7 +185,13 @@ class Store:
                 }  # fmt: skip
                 names = ", ".join(row)
                 marks = ", ".join(f":{name}" for name in row)
-                self._db.execute(f"INSERT OR REPLACE INTO episodes ({names}) VALUES ({marks})", row)
+                # ON CONFLICT(guid): a clash on the slug is an error, never a lost episode
+                updates = ", ".join(f"{name} = excluded.{name}" for name in row if name != "guid")
+                self._db.execute(
+                    f"INSERT INTO episodes ({names}) VALUES ({marks})"
+                    f" ON CONFLICT(guid) DO UPDATE SET {updates}",
+                    row,
+                )
                 self._db.execute("DELETE FROM reservations WHERE guid = ?", (episode.guid,))
         except sqlite3.Error as exc:
             raise FeedError(f"cannot save episode {episode.slug}: {exc}", path=self.path) from exc
@@ -202,9 +208,11 @@ class Store:
 
     def episodes(self) -> tuple[Episode, ...]:
         """All episodes, newest first."""
-        rows = self._db.execute("SELECT * FROM episodes ORDER BY pub_date DESC, slug").fetchall()
+        rows = self._db.execute("SELECT * FROM episodes ORDER BY slug").fetchall()
         columns = self._columns()
-        return tuple(_episode(row, columns) for row in rows)
+        episodes = [_episode(row, columns) for row in rows]
+        # by the instant, not the text: dates carry different time zones
+        return tuple(sorted(episodes, key=lambda e: e.pub_date, reverse=True))
 
     def _columns(self) -> list[str]:
         return [r[1] for r in self._db.execute("PRAGMA table_info(episodes)")]
