@@ -64,3 +64,16 @@ def test_parallel_batch_reports_failures(run_cli, tmp_path: Path) -> None:
     assert result.code == 8
     assert "b.txt" in result.stderr
     assert (tmp_path / "output/judul-satu.mp3").exists()
+
+
+def test_feed_only_settings_republish_without_narrating(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(MARKDOWN_ARTICLE, encoding="utf-8")
+    assert run_cli("narrate", "a.md", "--voice", "id-espeak").code == 0
+    mp3 = next((tmp_path / "output").glob("*.mp3"))
+    stamp = mp3.stat().st_mtime_ns
+    moved = run_cli("narrate", "a.md", "--voice", "id-espeak", "--base-url", "https://x.id/p/")
+    assert "up to date" in moved.stdout
+    assert mp3.stat().st_mtime_ns == stamp  # not narrated again
+    feed = feedparser.parse((tmp_path / "output/feed.xml").read_bytes())
+    assert feed.entries[0].enclosures[0]["href"].startswith("https://x.id/p/")
+    assert "https://x.id/p/" in (tmp_path / "output/index.html").read_text(encoding="utf-8")

@@ -164,7 +164,7 @@ def narrate(
     wanted = fingerprint(article, script, options, cover)
     if previous is not None and not options.force and _up_to_date(output, previous, wanted):
         with folder_lock(output), Store(output / STORE_NAME) as store:
-            feed_path = publish(output, store, options.settings.podcast, cover)  # settings
+            feed_path = publish(output, store, options.settings.podcast, cover, if_changed=True)
         sidecars = tuple(output / name for name in sidecar_names)
         return Narration(previous, audio_path, feed_path, None, sidecars)
     voice = options.voice
@@ -266,18 +266,25 @@ def show_cover(settings: Settings) -> Cover:
     return load_cover(image) if image else default_cover()
 
 
-def publish(output: Path, store: Store, podcast: Podcast, cover: Cover) -> Path:
+def publish(
+    output: Path, store: Store, podcast: Podcast, cover: Cover, if_changed: bool = False
+) -> Path:
     """Render the feed (and its cover) and the web pages from the store. Call with the
-    folder lock held."""
-    from suaraberita.site import render_site  # jinja2 only when publishing
-
+    folder lock held. `if_changed`: leave everything as it is when the feed and cover
+    would not change (the pages show nothing the feed does not)."""
     cover_path = output / f"cover{cover.extension}"
-    if not cover_path.is_file() or cover_path.read_bytes() != cover.data:
-        atomic_write(cover_path, cover.data)
     feed_path = output / FEED_NAME
     episodes = store.episodes()
     xml = render_feed(podcast, episodes, cover_path.name)
-    if not feed_path.is_file() or feed_path.read_bytes() != xml:  # readers see no churn
+    same_cover = cover_path.is_file() and cover_path.read_bytes() == cover.data
+    same_feed = feed_path.is_file() and feed_path.read_bytes() == xml  # readers see no churn
+    if if_changed and same_cover and same_feed:
+        return feed_path
+    from suaraberita.site import render_site  # jinja2 only when pages are rendered
+
+    if not same_cover:
+        atomic_write(cover_path, cover.data)
+    if not same_feed:
         atomic_write(feed_path, xml)
     render_site(output, podcast, episodes, cover_path.name)
     return feed_path
