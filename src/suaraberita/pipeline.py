@@ -28,7 +28,7 @@ from suaraberita.errors import (
     SuaraberitaError,
 )
 from suaraberita.feed import render_feed
-from suaraberita.files import Staging, atomic_write, clean_leftovers, folder_lock, slugify
+from suaraberita.files import Staging, clean_leftovers, folder_lock, slugify
 from suaraberita.normalize import load_lexicon, normalize
 from suaraberita.script import Script, build_script
 from suaraberita.settings import Podcast, Settings
@@ -218,9 +218,8 @@ def narrate(
         )
         # The files, the store and the feed change together, under the folder's lock.
         with folder_lock(output), Store(output / STORE_NAME) as store:
-            staging.commit()
             episode = store.put(episode)
-            feed_path = publish(output, store, options.settings.podcast, cover)
+            feed_path = publish(output, store, options.settings.podcast, cover, staging)
     return Narration(episode, audio_path, feed_path, rendered.loudness, sidecars)
 
 
@@ -267,25 +266,36 @@ def show_cover(settings: Settings) -> Cover:
 
 
 def publish(
-    output: Path, store: Store, podcast: Podcast, cover: Cover, if_changed: bool = False
+    output: Path,
+    store: Store,
+    podcast: Podcast,
+    cover: Cover,
+    staged: Staging | None = None,
+    if_changed: bool = False,
 ) -> Path:
     """Render the feed (and its cover) and the web pages from the store. Call with the
-    folder lock held. `if_changed`: leave everything as it is when the feed and cover
-    would not change (the pages show nothing the feed does not)."""
+    folder lock held. Files `staged` by the caller (a new episode's MP3 and sidecars) are
+    renamed into place right beside the new feed, so the feed always describes the files.
+    `if_changed`: leave everything as it is when the feed and cover would not change (the
+    pages show nothing the feed does not)."""
     cover_path = output / f"cover{cover.extension}"
     feed_path = output / FEED_NAME
     episodes = store.episodes()
     xml = render_feed(podcast, episodes, cover_path.name)
     same_cover = cover_path.is_file() and cover_path.read_bytes() == cover.data
     same_feed = feed_path.is_file() and feed_path.read_bytes() == xml  # readers see no churn
-    if if_changed and same_cover and same_feed:
+    if if_changed and same_cover and same_feed and staged is None:
         return feed_path
     from suaraberita.site import render_site  # jinja2 only when pages are rendered
 
-    if not same_cover:
-        atomic_write(cover_path, cover.data)
-    if not same_feed:
-        atomic_write(feed_path, xml)
+    with Staging() as staging:
+        if not same_cover:
+            staging.write(cover_path, cover.data)
+        if not same_feed:
+            staging.write(feed_path, xml)
+        if staged is not None:
+            staged.commit()  # renames only from here on: no work between files and feed
+        staging.commit()
     render_site(output, podcast, episodes, cover_path.name)
     return feed_path
 
