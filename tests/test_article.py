@@ -569,3 +569,18 @@ def test_decode_raises_only_input_error(data: bytes) -> None:
     else:
         assert "\r" not in result
         assert result.strip()
+
+
+def test_markdown_table_rows_are_read_as_lists() -> None:
+    text = (
+        "# Harga Pangan\n\nHarga naik pekan ini.\n\n"
+        "| Bahan | Harga |\n|---|---|\n| Beras | Rp12.000 |\n| Gula | Rp15.000 |\n\nSelesai.\n"
+    )
+    article = parse_article(text, "harga.md")
+    assert article.intro == (
+        "Harga naik pekan ini.",
+        "Bahan, Harga.",
+        "Beras, Rp12.000.",
+        "Gula, Rp15.000.",
+        "Selesai.",
+    )

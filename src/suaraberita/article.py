@@ -386,8 +386,9 @@ def _continues(previous: str, line: str) -> bool:
 
 @cache
 def _markdown() -> MarkdownIt:
-    """CommonMark with front matter and ~~strike~~ (so the tildes are not read aloud)."""
-    return MarkdownIt("commonmark").use(front_matter_plugin).enable("strikethrough")
+    """CommonMark with front matter, ~~strike~~ (so the tildes are not read aloud) and
+    tables (so their pipes and dashes are not either)."""
+    return MarkdownIt("commonmark").use(front_matter_plugin).enable(["strikethrough", "table"])
 
 
 def _parse_markdown(text: str, source: str) -> tuple[_Head, list[_Block]]:
@@ -428,15 +429,22 @@ def _title_from_blocks(
 
 
 def _markdown_blocks(tokens: Sequence[Token]) -> list[_Block]:
-    """Headings and paragraphs (list items and quotes included); HTML and code are skipped."""
+    """Headings and paragraphs (list items and quotes included); a table row becomes a
+    paragraph of its cells, read as a list; HTML and code are skipped."""
     blocks: list[_Block] = []
+    row: list[str] = []
     for opener, token in pairwise(tokens):
+        if token.type == "tr_close" and row:
+            blocks.append(_Block(", ".join(row) + "."))
+            row = []
         if token.type != "inline":
             continue
         text = _inline_text(token)
         if not text:
             continue  # e.g. a paragraph holding only an image
-        if opener.type == "heading_open":
+        if opener.type in ("th_open", "td_open"):
+            row.append(text.rstrip(" .,;"))
+        elif opener.type == "heading_open":
             blocks.append(_Block(text, level=int(opener.tag[1:]), link=_first_link(token)))
         elif opener.type == "paragraph_open":
             blocks.append(_Block(text))
