@@ -434,7 +434,7 @@ def _summary(source: str, done: Any) -> str:
     """One line per narrated article."""
     from suaraberita.pipeline import FALLBACK_MARK
 
-    if done.loudness is None:
+    if done.skipped:
         again = "narrate it again"
         if done.episode.fingerprint and done.episode.fingerprint.endswith(FALLBACK_MARK):
             again = f"try again with the voice asked for (it was {done.episode.voice})"
