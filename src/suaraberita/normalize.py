@@ -909,19 +909,21 @@ def _lexicon_res(
     keys = tuple(k for k in keys if k)
     if not keys:
         return None, None
-    pattern = rf"(?<!\w)(?:{_alternation(keys)})(?!\w)"
+    # whole words, and not part of a web address or dotted name ("Jokowi.com" is read as
+    # an address; replacing inside it would make the next run read it differently)
+    pattern = rf"(?<![\w@/])(?<!\w\.)(?:{_alternation(keys)})(?!\w)(?!\.\w)"
     return re.compile(pattern), re.compile(pattern, re.IGNORECASE)
 
 
-def _protect(text: str, lexicon: Mapping[str, str]) -> tuple[str, list[str]]:
-    """Replace lexicon words by sentinels; case-sensitive first, then ignoring case."""
+def _protect(text: str, lexicon: Mapping[str, str], spans: list[str]) -> str:
+    """Replace lexicon words by sentinels (their spoken forms appended to `spans`);
+    case-sensitive first, then ignoring case."""
     exact, folded = _lexicon_res(tuple(sorted(lexicon)))
     if exact is None or folded is None:
-        return text, []
+        return text
     lowered: dict[str, str] = {}
     for key, spoken in lexicon.items():  # keys equal but for case: the first one wins
         lowered.setdefault(key.lower(), spoken)
-    spans: list[str] = []
 
     def keep(spoken: str) -> str:
         if len(spans) >= _SENTINEL_COUNT:
@@ -930,7 +932,7 @@ def _protect(text: str, lexicon: Mapping[str, str]) -> tuple[str, list[str]]:
         return chr(_SENTINEL_BASE + len(spans) - 1)
 
     text = exact.sub(lambda m: keep(lexicon[m[0]]), text)
-    return folded.sub(lambda m: keep(lowered.get(m[0].lower(), m[0])), text), spans
+    return folded.sub(lambda m: keep(lowered.get(m[0].lower(), m[0])), text)
 
 
 def _restore(text: str, spans: list[str]) -> str:
@@ -946,7 +948,7 @@ def normalize(text: str, lexicon: Mapping[str, str] | None = None, *, strict: bo
     spoken forms are kept verbatim. Whole words match, longest first, with their case
     first and then ignoring case (where keys differ only in case, the first one wins).
 
-    The passes run again on their own output until it no longer changes (at most
+    The lexicon and the passes run again on their own output until it no longer changes (at most
     `_ROUNDS` times): on odd input one rule can leave text that another reads again
     ("dll..com" -> "dan lain-lain.com", a web address), and normalising twice must
     change nothing. A pass that fails on some odd input is skipped unless `strict` (for
@@ -959,10 +961,10 @@ def normalize(text: str, lexicon: Mapping[str, str] | None = None, *, strict: bo
     """
     text = _SENTINELS.sub("", text)
     spans: list[str] = []
-    if lexicon:
-        text, spans = _protect(text, lexicon)
     for _ in range(_ROUNDS):
-        spoken = _run_passes(text, strict=strict)
+        # the lexicon each round too: a rule may uncover one of its words ("@Jokowi")
+        protected = _protect(text, lexicon, spans) if lexicon else text
+        spoken = _run_passes(protected, strict=strict)
         if spoken == text:
             break
         text = spoken
