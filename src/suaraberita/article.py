@@ -145,13 +145,15 @@ def decode_article_bytes(data: bytes, source: str, max_bytes: int | None = None)
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
         raise _not_utf8(data, error.start + len(data) - len(body), source) from error
-    text = normalise_newlines(text)
+    return _not_empty(
+        normalise_newlines(text), source, "the file has no text, only blank lines or spaces"
+    )
+
+
+def _not_empty(text: str, source: str, hint: str) -> str:
+    """`text`, or an InputError when it holds nothing but white space."""
     if not text.strip():
-        raise InputError(
-            "the article is empty",
-            path=source,
-            hint="the file has no text, only blank lines or spaces",
-        )
+        raise InputError("the article is empty", path=source, hint=hint)
     return text
 
 
@@ -219,13 +221,8 @@ def parse_article(text: str, source: str = "-", kind: str = "auto") -> Article:
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
-    text = normalise_newlines(text)
-    if not text.strip():
-        raise InputError(
-            "the article is empty",
-            path=source,
-            hint="nothing was pasted, or this is the wrong file",
-        )
+    hint = "nothing was pasted, or this is the wrong file"
+    text = _not_empty(normalise_newlines(text), source, hint)
     if kind == "auto":
         kind = detect_kind(text)
     parse = _parse_markdown if kind == "markdown" else _parse_text
