@@ -101,12 +101,11 @@ def narrate(
 
     Example: suaraberita narrate examples/bus-listrik-tirtasari.txt --output output
     """
-    from suaraberita.pipeline import NarrateOptions, load_lexicons
+    from suaraberita.pipeline import NarrateOptions
     from suaraberita.voices import find_voice, voice_dirs
 
     settings = _settings(config, base_url)
-    profile = find_voice(voice, voice_dirs(Path.cwd()))
-    lexicon = load_lexicons(profile, Path.cwd())
+    profile, lexicon = _voice_and_lexicon(voice)
     fallback = None
     if profile.fallback and not no_fallback:
         fallback = find_voice(profile.fallback, voice_dirs(Path.cwd()))
@@ -157,13 +156,11 @@ def preview(file: str, voice: str, config: Path | None) -> None:
 
     Example: suaraberita preview examples/bus-listrik-tirtasari.txt
     """
-    from suaraberita.pipeline import estimate, load_article, load_lexicons, make_script
-    from suaraberita.voices import find_voice, voice_dirs
+    from suaraberita.pipeline import estimate, load_article, make_script
 
     limit = _settings(config, None).input.max_bytes
-    profile = find_voice(voice, voice_dirs(Path.cwd()))
+    profile, lexicon = _voice_and_lexicon(voice)
     stdin = click.get_binary_stream("stdin").read(limit + 1) if file == "-" else None
-    lexicon = load_lexicons(profile, Path.cwd())
     script = make_script(load_article(file, stdin, limit), profile, lexicon)
     for number, part in enumerate(script.parts, start=1):
         click.echo(f"== Chapter {number}: {part.title}")
@@ -206,11 +203,8 @@ def normalize_command(text: tuple[str, ...], voice: str) -> None:
     from functools import partial
 
     from suaraberita.normalize import normalize
-    from suaraberita.pipeline import load_lexicons
-    from suaraberita.voices import find_voice, voice_dirs
 
-    profile = find_voice(voice, voice_dirs(Path.cwd()))
-    say = partial(normalize, lexicon=load_lexicons(profile, Path.cwd()) or None)
+    say = partial(normalize, lexicon=_voice_and_lexicon(voice)[1] or None)
     if text == ("-",):
         for line in click.get_text_stream("stdin"):
             click.echo(say(line.rstrip("\n")))
@@ -410,6 +404,15 @@ def _engine_options() -> Any:
 
     url = os.environ.get("SUARABERITA_GTTS_URL", "").strip() or None
     return EngineOptions(cache=Cache(default_cache_dir(os.environ)), gtts_url=url)
+
+
+def _voice_and_lexicon(voice: str) -> tuple[Any, dict[str, str]]:
+    """The voice profile a --voice names, and its lexicon with ./lexicon.tsv over it."""
+    from suaraberita.pipeline import load_lexicons
+    from suaraberita.voices import find_voice, voice_dirs
+
+    profile = find_voice(voice, voice_dirs(Path.cwd()))
+    return profile, load_lexicons(profile, Path.cwd())
 
 
 def _warn(message: str) -> None:

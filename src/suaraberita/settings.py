@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, cast, get_args, get_type_hints
 from urllib.parse import quote, urljoin, urlsplit
 
 from suaraberita.article import DEFAULT_MAX_BYTES
@@ -178,12 +178,13 @@ def _input(table: dict[str, Any], path: Path) -> InputLimits:
 def _typed(table: dict[str, Any], kind: type, name: str, path: Path) -> dict[str, Any]:
     """Check keys and value types against a dataclass's fields."""
     known = {f.name: f for f in fields(kind)}
+    hints = get_type_hints(kind)
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key not in known:
             hint = f"keys: {', '.join(known)}"
             raise ConfigError(f"unknown key {name}.{key}", path=path, hint=hint)
-        expected = _expected_types(known[key].type)
+        expected = _expected_types(hints[key])
         if isinstance(value, bool) != (bool in expected) or not isinstance(value, expected):
             names = "/".join(t.__name__ for t in expected if t is not type(None))
             a = "an" if names.startswith("int") else "a"
@@ -199,13 +200,12 @@ def _typed(table: dict[str, Any], kind: type, name: str, path: Path) -> dict[str
 
 
 def _expected_types(annotation: Any) -> tuple[type, ...]:
-    text = str(annotation)
-    kinds: list[type] = []
-    for word, kind in (("bool", bool), ("int", int), ("float", float), ("str", str), ("Path", str)):
-        if word in text:
-            kinds.append(kind)
+    """The TOML value types a field accepts: its own types, a path as text, and an
+    integer where a float is wanted (TOML writes -16 for -16.0)."""
+    kinds = [arg for arg in get_args(annotation) or (annotation,) if arg is not type(None)]
+    kinds = [str if arg is Path else arg for arg in kinds]
     if float in kinds:
-        kinds.append(int)  # TOML writes -16 for -16.0
+        kinds.append(int)
     return tuple(kinds)
 
 
