@@ -119,7 +119,7 @@ def test_limiter_only_where_needed() -> None:
 
     def graph(peak: float) -> str:
         segment = _Segment(["-i", "x"], "anull", Loudness(integrated=-25.0, peak=peak), 9.0)
-        args = _encode_args(fmt, [segment])
+        args = _encode_args(fmt, [segment], 22050)
         return args[args.index("-filter_complex") + 1]
 
     assert "alimiter" not in graph(-12.0)
