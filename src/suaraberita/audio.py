@@ -11,7 +11,7 @@ import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,6 +22,8 @@ SILENCE_DBFS = -50.0  # quieter than this at an utterance's edge counts as silen
 EDGE_MARGIN_MS = 15  # keep a sliver so plosives and breaths are not clipped
 LIMITER_HEADROOM = 1.5  # dB below the true-peak ceiling: the limiter sees sample peaks only
 MAX_GAIN = 30.0  # dB; more would only lift noise
+PLAN_SECONDS = 60.0  # the gain is planned from the first minute: a voice's level is steady
+TOLERANCE = 0.5  # LU: a result further than this from the target is encoded again
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class AudioFormat:
 @dataclass(frozen=True)
 class Loudness:
     integrated: float  # LUFS on a plain BS.1770 meter
-    peak: float  # dBTP for the finished file; the faster sample peak (dBFS) for planning
+    peak: float  # dBTP
 
 
 @dataclass(frozen=True)
@@ -125,15 +127,18 @@ def render(
     """Encode (speech, pause after) pairs into the MP3 `out`, loudness-normalised.
 
     `takes` is consumed lazily and spooled to a raw file beside `out` while a second
-    ffmpeg measures its loudness as it arrives; one encode then applies tempo, gain and,
-    only when the peaks need it, a limiter. No episode is ever held in memory whole.
-    Every take must have the sample rate of the first one.
+    ffmpeg measures the loudness of its first minute; one encode then applies tempo,
+    gain and a limiter, and measures the whole result. Should the result miss the
+    target by more than TOLERANCE, it is encoded once more with the gain corrected by
+    that measure. No episode is ever held in memory whole. Every take must have the
+    sample rate of the first one.
     """
     binary = ffmpeg or ffmpeg_path()
     spans: list[Span] = []
     frames = 0
     rate: int | None = None
     meter: _Ffmpeg | None = None
+    heard_all = True  # did the meter hear every take?
     with tempfile.TemporaryFile(dir=out.parent) as spool:
         try:
             for pcm, pause in takes:
@@ -148,7 +153,10 @@ def render(
                 spans.append(Span(frames / rate / tempo, (frames + said.frames) / rate / tempo))
                 chunk = said.data + bytes(2 * silence)
                 spool.write(chunk)
-                meter.feed(chunk)
+                if frames < PLAN_SECONDS * rate:
+                    meter.feed(chunk)
+                else:
+                    heard_all = False
                 frames += said.frames + silence
                 if on_take:
                     on_take()
@@ -162,15 +170,17 @@ def render(
             speech = _Segment(
                 _raw_input(rate),
                 _shape(tempo, work_rate if work_rate != rate else None),
-                parse_ebur128(meter.finish("measure the loudness")),
+                parse_integrated(meter.finish("measure the loudness")),
                 frames / rate / tempo,
             )
             segments = [s for s in (intro, speech, outro) if s is not None]
             spool.flush()
-            spool.seek(0)
-            encode = [*_encode_args(fmt, segments, work_rate), str(out)]
-            log = _Ffmpeg(binary, encode, stdin=spool).finish("encode the MP3")
-            result = parse_result(log)
+            result = _encode(binary, fmt, segments, work_rate, spool, out)
+            miss = result.integrated - fmt.mono_target
+            if not heard_all and abs(miss) > TOLERANCE and result.integrated > -70.0:
+                corrected = replace(speech, measured=speech.measured + miss)
+                segments[segments.index(speech)] = corrected
+                result = _encode(binary, fmt, segments, work_rate, spool, out)
         finally:
             if meter is not None:
                 meter.kill()
@@ -179,13 +189,27 @@ def render(
     return Rendered(tuple(spans), sum(s.seconds for s in segments), result)
 
 
+def _encode(
+    binary: str,
+    fmt: AudioFormat,
+    segments: list[_Segment],
+    work_rate: int,
+    spool: IO[bytes],
+    out: Path,
+) -> Loudness:
+    """One encode of the spooled speech (and music) into `out`; the result's loudness."""
+    spool.seek(0)
+    encode = [*_encode_args(fmt, segments, work_rate), str(out)]
+    return parse_result(_Ffmpeg(binary, encode, stdin=spool).finish("encode the MP3"))
+
+
 @dataclass(frozen=True)
 class _Segment:
     """One input of the final encode: the speech spool or an intro/outro file."""
 
     input_args: list[str]
     shape: str  # filters that bring it to the output rate (and tempo)
-    measured: Loudness  # after `shape`, before any gain
+    measured: float  # integrated LUFS after `shape`, before any gain
     seconds: float
     fades: bool = False
 
@@ -198,7 +222,7 @@ def _clip(binary: str, path: Path, fmt: AudioFormat) -> _Segment:
     """Measure an intro or outro file: its loudness and exact length at the output rate."""
     shape = f"aformat=channel_layouts=mono,aresample={fmt.sample_rate}"
     args = [binary, "-hide_banner", "-nostats", "-loglevel", "info", "-i", str(path),
-            "-af", f"{shape},ebur128=peak=sample:framelog=quiet", "-f", "s16le", "-"]  # fmt: skip
+            "-af", f"{shape},ebur128=framelog=quiet", "-f", "s16le", "-"]  # fmt: skip
     try:
         proc = subprocess.run(args, capture_output=True, check=False)
     except OSError as exc:
@@ -208,7 +232,7 @@ def _clip(binary: str, path: Path, fmt: AudioFormat) -> _Segment:
         last = log.strip().splitlines()[-1] if log.strip() else "no audio"
         raise AudioError(f"cannot read this intro/outro audio: {last}", path=path)
     seconds = len(proc.stdout) / 2 / fmt.sample_rate
-    return _Segment(["-i", str(path)], shape, parse_ebur128(log), seconds, fades=True)
+    return _Segment(["-i", str(path)], shape, parse_integrated(log), seconds, fades=True)
 
 
 def _shape(tempo: float, rate: int | None) -> str:
@@ -220,32 +244,29 @@ def _shape(tempo: float, rate: int | None) -> str:
 
 
 def _measure_args(tempo: float) -> list[str]:
-    # At the engine's rate (gain does not depend on it), and the sample peak: a third of
-    # true peak's cost, and what the limiter itself acts on.
+    # At the engine's rate: the gain does not depend on it.
     steps = [f"atempo={tempo:.4f}"] if tempo != 1.0 else []
-    chain = ",".join([*steps, "ebur128=peak=sample:framelog=quiet"])
+    chain = ",".join([*steps, "ebur128=framelog=quiet"])
     return ["-af", chain, "-f", "null", "-"]
 
 
-def _gain(fmt: AudioFormat, measured: Loudness) -> float:
-    """dB that bring a measured segment to the target (none for silence)."""
-    if measured.integrated <= -70.0:  # the meter's floor: nothing audible
+def _gain(fmt: AudioFormat, measured: float) -> float:
+    """dB that bring a segment measured at `measured` LUFS to the target (none for
+    silence)."""
+    if measured <= -70.0:  # the meter's floor: nothing audible
         return 0.0
-    return min(MAX_GAIN, fmt.mono_target - measured.integrated)
+    return min(MAX_GAIN, fmt.mono_target - measured)
 
 
 def _encode_args(fmt: AudioFormat, segments: list[_Segment], work_rate: int) -> list[str]:
-    """Each segment gained to the target, faded if it is music, joined; a limiter only if
-    some gained peak would pass the ceiling. The joined result, at `work_rate`, is
-    measured on a side branch and resampled to the output rate for the encoder."""
+    """Each segment gained to the target, faded if it is music, joined and limited (the
+    limiter is transparent below the ceiling, and its delay compensated). The result,
+    at `work_rate`, is measured on a side branch and resampled for the encoder."""
     inputs: list[str] = []
     chains: list[str] = []
-    ceiling = fmt.true_peak - LIMITER_HEADROOM
-    limit_needed = False
     for index, segment in enumerate(segments):
         inputs += segment.input_args
         gain = _gain(fmt, segment.measured)
-        limit_needed |= segment.measured.peak + gain > ceiling
         steps = [segment.shape, f"volume={gain:.2f}dB"]
         if segment.fades:
             fade = min(1.5, segment.seconds / 3)
@@ -254,9 +275,8 @@ def _encode_args(fmt: AudioFormat, segments: list[_Segment], work_rate: int) -> 
         chains.append(f"[{index}:a]{','.join(steps)}[s{index}]")
     joined = "".join(f"[s{i}]" for i in range(len(segments)))
     tail = [f"concat=n={len(segments)}:v=0:a=1"] if len(segments) > 1 else ["anull"]
-    if limit_needed:
-        limit = 10 ** (ceiling / 20)
-        tail.append(f"alimiter=limit={limit:.4f}:attack=2:release=50:level=disabled")
+    limit = 10 ** ((fmt.true_peak - LIMITER_HEADROOM) / 20)
+    tail.append(f"alimiter=limit={limit:.4f}:attack=2:release=50:level=disabled:latency=1")
     if fmt.channels == 2:
         tail.append("aformat=channel_layouts=stereo")
     tail.append("asplit[result][measured]")
@@ -287,11 +307,10 @@ def parse_result(log: str) -> Loudness:
     >>> parse_result("  I:  -70.0 LUFS\n[Parsed_astats_6 @ 0x1] Peak level dB: -inf\n")
     Loudness(integrated=-70.0, peak=-inf)
     """
-    integrated = re.findall(r"^\s*I:\s+(-?[\d.]+|-inf) LUFS", log, re.MULTILINE)
     peak = re.findall(r"Peak level dB:\s+(-?[\d.]+|-inf)", log)
-    if not integrated or not peak:
+    if not peak:
         raise _no_summary()
-    return Loudness(float(integrated[-1]), float(peak[-1]))
+    return Loudness(parse_integrated(log), float(peak[-1]))
 
 
 def _no_summary() -> AudioError:
@@ -302,19 +321,16 @@ def _no_summary() -> AudioError:
     )
 
 
-def parse_ebur128(log: str) -> Loudness:
-    r"""Integrated loudness and true peak from the summary ffmpeg's ebur128 filter prints.
+def parse_integrated(log: str) -> float:
+    r"""Integrated loudness (LUFS) from the summary ffmpeg's ebur128 filter prints.
 
-    >>> parse_ebur128("  I:  -19.1 LUFS\n  Threshold: -29 LUFS\n  Peak:  -2.5 dBFS\n")
-    Loudness(integrated=-19.1, peak=-2.5)
-    >>> parse_ebur128("  I:  -70.0 LUFS\n  Peak:  -inf dBFS\n")
-    Loudness(integrated=-70.0, peak=-inf)
+    >>> parse_integrated("  I:  -19.1 LUFS\n  Threshold: -29 LUFS\n")
+    -19.1
     """
     integrated = re.findall(r"^\s*I:\s+(-?[\d.]+|-inf) LUFS", log, re.MULTILINE)
-    peak = re.findall(r"^\s*Peak:\s+(-?[\d.]+|-inf) dBFS", log, re.MULTILINE)
-    if not integrated or not peak:
+    if not integrated:
         raise _no_summary()
-    return Loudness(float(integrated[-1]), float(peak[-1]))
+    return float(integrated[-1])
 
 
 class _Ffmpeg:
