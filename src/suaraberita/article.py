@@ -20,15 +20,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
-
-import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.front_matter import front_matter_plugin
+from typing import TYPE_CHECKING, Any
 
 from suaraberita.errors import InputError
 from suaraberita.noise import clean, is_noise
+
+if TYPE_CHECKING:  # the Markdown and YAML parsers load only for Markdown input
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 
 @dataclass(frozen=True)
@@ -385,6 +384,9 @@ def _continues(previous: str, line: str) -> bool:
 def _markdown() -> MarkdownIt:
     """CommonMark with front matter, ~~strike~~ (so the tildes are not read aloud) and
     tables (so their pipes and dashes are not either)."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
     return MarkdownIt("commonmark").use(front_matter_plugin).enable(["strikethrough", "table"])
 
 
@@ -480,6 +482,8 @@ def _inline_text(token: Token) -> str:
 
 def _load_front_matter(content: str, first_line: int, source: str) -> dict[str, Any]:
     """YAML to a mapping; `first_line` is the file line of the opening '---'."""
+    import yaml
+
     try:
         data = yaml.safe_load(content)
     except yaml.MarkedYAMLError as error:
@@ -525,6 +529,8 @@ def _load_front_matter(content: str, first_line: int, source: str) -> dict[str, 
 
 def _unbuildable_line(content: str) -> int | None:
     """The line (from 0) of the first value PyYAML cannot build, such as 2024-02-30."""
+    import yaml
+
     try:
         loader = yaml.SafeLoader(content)
         try:

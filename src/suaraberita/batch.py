@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import multiprocessing.queues
 import os
 import queue
 import sys
@@ -12,9 +11,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from suaraberita.errors import SuaraberitaError
 from suaraberita.pipeline import NarrateOptions, Narration, load_article, make_script, narrate
+
+if TYPE_CHECKING:
+    from multiprocessing.queues import Queue
 
 # (source, utterance count) -> a context giving a callback to tick once per utterance
 Progress = Callable[[str, int], AbstractContextManager[Callable[[], None]]]
@@ -45,7 +48,7 @@ def narrate_many(
         return
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     workers = min(jobs, len(sources))
-    cpus: multiprocessing.queues.Queue[set[int]] | None = None
+    cpus: Queue[set[int]] | None = None
     if hasattr(os, "sched_setaffinity"):
         cpus = context.Queue()
         for cpu_set in share_cpus(sorted(os.sched_getaffinity(0)), workers):
@@ -78,7 +81,7 @@ def share_cpus(cpus: Sequence[int], workers: int) -> list[set[int]]:
     return [{cpus[i % len(cpus)]} for i in range(workers)]
 
 
-def _start_worker(cpus: multiprocessing.queues.Queue[set[int]] | None) -> None:
+def _start_worker(cpus: Queue[set[int]] | None) -> None:
     if cpus is not None:
         with contextlib.suppress(OSError, queue.Empty):  # only a speed-up: go on without
             os.sched_setaffinity(0, cpus.get(timeout=5))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -484,7 +483,7 @@ def main(args: list[str] | None = None) -> None:
         code = cli.main(args=argv, prog_name="suaraberita", standalone_mode=False)
     except SuaraberitaError as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         click.echo(f"Error: {exc}", err=True)
         sys.exit(exc.exit_status)
     except click.ClickException as exc:
@@ -495,7 +494,13 @@ def main(args: list[str] | None = None) -> None:
         sys.exit(ExitStatus.INTERRUPTED)
     except Exception as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         click.echo(f"Unexpected error: {exc!r}. Run with --debug for details.", err=True)
         sys.exit(ExitStatus.ERROR)
     sys.exit(code if isinstance(code, int) else ExitStatus.OK)
+
+
+def _print_traceback() -> None:
+    import traceback  # only with --debug: it takes a tenth of start-up
+
+    traceback.print_exc()
