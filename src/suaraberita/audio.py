@@ -208,7 +208,7 @@ class _Segment:
     """One input of the final encode: the speech spool or an intro/outro file."""
 
     input_args: list[str]
-    shape: str  # filters that bring it to the output rate (and tempo)
+    shape: str  # filters that bring it to the rate it is joined at (and its tempo)
     measured: float  # integrated LUFS after `shape`, before any gain
     seconds: float
     fades: bool = False

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from suaraberita.article import (
     DEFAULT_MAX_BYTES,
@@ -18,6 +17,7 @@ from suaraberita.article import (
     parse_article,
     read_article_file,
 )
+from suaraberita.audio import Loudness, Rendered, render
 from suaraberita.cover import Cover, default_cover, load_cover
 from suaraberita.engines import Engine, EngineOptions, Pcm, create_engine
 from suaraberita.errors import (
@@ -36,9 +36,6 @@ from suaraberita.store import Episode, Store, episode_files
 from suaraberita.tags import Chapter, EpisodeTags, chapters_json, write_tags
 from suaraberita.transcript import make_cues, plain_text, render_srt, render_vtt
 from suaraberita.voices import Voice
-
-if TYPE_CHECKING:  # audio (and ffmpeg's) code loads only when there is audio to make
-    from suaraberita.audio import Loudness, Rendered
 
 WIB = timezone(timedelta(hours=7), "WIB")  # dates without a zone are Jakarta time
 SUMMARY_MAX = 400
@@ -170,8 +167,6 @@ def narrate(
             feed_path = publish(output, store, options.settings.podcast, cover, if_changed=True)
         sidecars = tuple(output / name for name in sidecar_names)
         return Narration(previous, audio_path, feed_path, None, sidecars)
-    from suaraberita.audio import render
-
     voice = options.voice
     with Staging() as staging:
         temp = staging.path(audio_path)  # a failed voice's attempt is overwritten here
