@@ -13,9 +13,10 @@ import srt
 import webvtt
 from mutagen.id3 import ID3
 
-from suaraberita.audio import AudioFormat, Loudness, _encode_args, _Segment, render
-from suaraberita.engines import Pcm
+from suaraberita.audio import AudioFormat, _encode_args, _Segment, render
+from suaraberita.engines import Pcm, create_engine
 from suaraberita.tags import read_chapters
+from suaraberita.voices import find_voice, voice_dirs
 from tests.conftest import MD_SLUG, decode_pcm, ebur128, rms
 
 
@@ -124,32 +125,59 @@ def test_gain_from_the_measure_and_a_compensated_limiter() -> None:
     assert ":latency=1" in graph  # else the limiter delays the speech by its attack
 
 
+def _recorded_encodes(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Each encode's measures, as render() sees them."""
+    import suaraberita.audio
+
+    real = suaraberita.audio._encode
+    encodes: list[Any] = []
+
+    def encode(*args: Any) -> Any:
+        encodes.append(real(*args))
+        return encodes[-1]
+
+    monkeypatch.setattr(suaraberita.audio, "_encode", encode)
+    return encodes
+
+
 def test_a_level_change_after_the_first_minute_is_encoded_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The gain is planned from the first minute; here the rest is 12 dB louder, so the
-    # first encode misses the target by several LU and the episode is encoded again.
-    import suaraberita.audio
-
-    misses: list[float] = []
-
-    def encode(*args: Any) -> Loudness:
-        result = real(*args)
-        misses.append(result.integrated + 19.0)
-        return result
-
-    real = suaraberita.audio._encode
-    monkeypatch.setattr(suaraberita.audio, "_encode", encode)
+    # gained speech misses the target by several LU and the episode is encoded again.
+    encodes = _recorded_encodes(monkeypatch)
     quiet = [(_tone(10.0, 1500), 0.0) for _ in range(7)]
     loud = [(_tone(10.0, 6000), 0.0) for _ in range(20)]
     out = tmp_path / "level.mp3"
     result = render(iter(quiet + loud), out)
-    assert len(misses) == 2, misses
-    assert misses[0] > 3.0, misses
+    assert len(encodes) == 2
+    assert encodes[0].speech > -19.0 + 3.0
+    assert encodes[1].speech == pytest.approx(-19.0, abs=0.2)
     integrated, peak = ebur128(out)
     assert result.loudness.integrated == pytest.approx(-19.0, abs=0.5)
     assert integrated == pytest.approx(-19.0, abs=1.0)
     assert peak <= -1.0
+
+
+def test_steady_stereo_speech_is_encoded_once_and_limited_at_its_ceiling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Over a minute of real speech, whose peaks reach the limiter: one encode, and the
+    # limiter acts on the stereo channels (it once acted on the mono signal before the
+    # upmix lowered each channel by 3 dB, leaving peaks near -5 dBTP and -16.9 LUFS).
+    encodes = _recorded_encodes(monkeypatch)
+    engine = create_engine(find_voice("id-espeak", voice_dirs(Path("/nonexistent"))))
+    sentences = [f"Kalimat nomor {n} dibaca dengan suara yang jelas dan tenang." for n in range(30)]
+    takes = [(pcm, 0.4) for pcm in engine.synthesize_all(sentences)]
+    out = tmp_path / "stereo.mp3"
+    result = render(iter(takes), out, AudioFormat(channels=2, bitrate="96k"))
+    assert result.duration > 70.0
+    assert len(encodes) == 1
+    assert result.loudness.integrated == pytest.approx(-16.0, abs=0.5)
+    assert -3.0 < result.loudness.peak <= -1.0
+    integrated, peak = ebur128(out)
+    assert integrated == pytest.approx(-16.0, abs=1.0)
+    assert -3.5 < peak <= -1.0
 
 
 def test_intro_and_outro_are_levelled_faded_and_shift_chapters(run_cli, tmp_path: Path) -> None:

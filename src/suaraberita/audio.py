@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import threading
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
@@ -127,11 +127,12 @@ def render(
     """Encode (speech, pause after) pairs into the MP3 `out`, loudness-normalised.
 
     `takes` is consumed lazily and spooled to a raw file beside `out` while a second
-    ffmpeg measures the loudness of its first minute; one encode then applies tempo,
-    gain and a limiter, and measures the whole result. Should the result miss the
-    target by more than TOLERANCE, it is encoded once more with the gain corrected by
-    that measure. No episode is ever held in memory whole. Every take must have the
-    sample rate of the first one.
+    ffmpeg measures the loudness of the first minute; one encode then applies tempo, that
+    gain and a limiter, and measures both the gained speech and the whole result. Should
+    the speech after its first minute sit at another level, so that the gain is off by
+    more than TOLERANCE, it is encoded once more with the gain the measure gives. No
+    episode is ever held in memory whole. Every take must have the sample rate of the
+    first one.
     """
     binary = ffmpeg or ffmpeg_path()
     spans: list[Span] = []
@@ -160,7 +161,7 @@ def render(
                 frames += said.frames + silence
                 if on_take:
                     on_take()
-            if meter is None or rate is None:
+            if meter is None or rate is None or frames == 0:
                 raise AudioError("nothing to encode: the script has no speech")
             intro = _clip(binary, fmt.intro, fmt) if fmt.intro else None
             outro = _clip(binary, fmt.outro, fmt) if fmt.outro else None
@@ -173,34 +174,20 @@ def render(
                 parse_integrated(meter.finish("measure the loudness")),
                 frames / rate / tempo,
             )
-            segments = [s for s in (intro, speech, outro) if s is not None]
             spool.flush()
-            result = _encode(binary, fmt, segments, work_rate, spool, out)
-            miss = result.integrated - fmt.mono_target
-            if not heard_all and abs(miss) > TOLERANCE and result.integrated > -70.0:
-                corrected = replace(speech, measured=speech.measured + miss)
-                segments[segments.index(speech)] = corrected
-                result = _encode(binary, fmt, segments, work_rate, spool, out)
+            encoded = _encode(binary, fmt, [intro, speech, outro], work_rate, spool, out)
+            applied = _gain(fmt, speech.measured)
+            whole = replace(speech, measured=encoded.speech - applied)  # all of the speech
+            if not heard_all and abs(_gain(fmt, whole.measured) - applied) > TOLERANCE:
+                speech = whole
+                encoded = _encode(binary, fmt, [intro, speech, outro], work_rate, spool, out)
         finally:
             if meter is not None:
                 meter.kill()
     shift = intro.seconds if intro else 0.0
     spans = [Span(span.start + shift, span.end + shift) for span in spans]
-    return Rendered(tuple(spans), sum(s.seconds for s in segments), result)
-
-
-def _encode(
-    binary: str,
-    fmt: AudioFormat,
-    segments: list[_Segment],
-    work_rate: int,
-    spool: IO[bytes],
-    out: Path,
-) -> Loudness:
-    """One encode of the spooled speech (and music) into `out`; the result's loudness."""
-    spool.seek(0)
-    encode = [*_encode_args(fmt, segments, work_rate), str(out)]
-    return parse_result(_Ffmpeg(binary, encode, stdin=spool).finish("encode the MP3"))
+    seconds = sum(part.seconds for part in (intro, speech, outro) if part is not None)
+    return Rendered(tuple(spans), seconds, encoded.result)
 
 
 @dataclass(frozen=True)
@@ -211,7 +198,29 @@ class _Segment:
     shape: str  # filters that bring it to the rate it is joined at (and its tempo)
     measured: float  # integrated LUFS after `shape`, before any gain
     seconds: float
-    fades: bool = False
+    fades: bool = False  # music fades in and out; speech is measured after its gain
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    result: Loudness  # the whole episode as it goes to the encoder
+    speech: float  # integrated LUFS of the gained speech, before the limiter
+
+
+def _encode(
+    binary: str,
+    fmt: AudioFormat,
+    parts: Sequence[_Segment | None],
+    work_rate: int,
+    spool: IO[bytes],
+    out: Path,
+) -> _Encoded:
+    """One encode of the spooled speech (and any music) into `out`, with its measures."""
+    spool.seek(0)
+    segments = [part for part in parts if part is not None]
+    encode = [*_encode_args(fmt, segments, work_rate), str(out)]
+    log = _Ffmpeg(binary, encode, stdin=spool).finish("encode the MP3")
+    return _Encoded(parse_result(log), parse_integrated(log, "ebur128@speech"))
 
 
 def _raw_input(rate: int) -> list[str]:
@@ -272,13 +281,16 @@ def _encode_args(fmt: AudioFormat, segments: list[_Segment], work_rate: int) -> 
             fade = min(1.5, segment.seconds / 3)
             steps += [f"afade=t=in:d={fade / 3:.3f}",
                       f"afade=t=out:st={segment.seconds - fade:.3f}:d={fade:.3f}"]  # fmt: skip
-        chains.append(f"[{index}:a]{','.join(steps)}[s{index}]")
+            chains.append(f"[{index}:a]{','.join(steps)}[s{index}]")
+        else:  # the gained speech is measured before the limiter and the music change it
+            chains.append(f"[{index}:a]{','.join(steps)},asplit[s{index}][speech]")
+            chains.append("[speech]ebur128@speech=framelog=quiet,anullsink")
     joined = "".join(f"[s{i}]" for i in range(len(segments)))
     tail = [f"concat=n={len(segments)}:v=0:a=1"] if len(segments) > 1 else ["anull"]
+    if fmt.channels == 2:  # before the limiter: the upmix lowers each channel by 3 dB
+        tail.append("aformat=channel_layouts=stereo")
     limit = 10 ** ((fmt.true_peak - LIMITER_HEADROOM) / 20)
     tail.append(f"alimiter=limit={limit:.4f}:attack=2:release=50:level=disabled:latency=1")
-    if fmt.channels == 2:
-        tail.append("aformat=channel_layouts=stereo")
     tail.append("asplit[result][measured]")
     graph = ";".join([
         *chains,
@@ -294,7 +306,7 @@ def _result_meter(rate: int) -> str:
     """Integrated loudness and true peak: the peak of the signal oversampled 4x, as
     BS.1770 reads it (a third of the cost of ebur128's own true-peak mode)."""
     return (
-        f"ebur128=framelog=quiet,aresample={4 * rate}:filter_size=16,"
+        f"ebur128@result=framelog=quiet,aresample={4 * rate}:filter_size=16,"
         "astats=measure_overall=Peak_level:measure_perchannel=none,anullsink"
     )
 
@@ -302,15 +314,14 @@ def _result_meter(rate: int) -> str:
 def parse_result(log: str) -> Loudness:
     r"""Integrated loudness (ebur128) and true peak (astats, oversampled) of the result.
 
-    >>> parse_result("  I:  -19.1 LUFS\n[Parsed_astats_6 @ 0x1] Peak level dB: -2.296883\n")
+    >>> parse_result("[ebur128@result @ 0x1] Summary:\n  I:  -19.1 LUFS\n"
+    ...              "[Parsed_astats_6 @ 0x2] Peak level dB: -2.296883\n")
     Loudness(integrated=-19.1, peak=-2.296883)
-    >>> parse_result("  I:  -70.0 LUFS\n[Parsed_astats_6 @ 0x1] Peak level dB: -inf\n")
-    Loudness(integrated=-70.0, peak=-inf)
     """
     peak = re.findall(r"Peak level dB:\s+(-?[\d.]+|-inf)", log)
     if not peak:
         raise _no_summary()
-    return Loudness(parse_integrated(log), float(peak[-1]))
+    return Loudness(parse_integrated(log, "ebur128@result"), float(peak[-1]))
 
 
 def _no_summary() -> AudioError:
@@ -321,16 +332,21 @@ def _no_summary() -> AudioError:
     )
 
 
-def parse_integrated(log: str) -> float:
-    r"""Integrated loudness (LUFS) from the summary ffmpeg's ebur128 filter prints.
+def parse_integrated(log: str, name: str | None = None) -> float:
+    r"""Integrated loudness (LUFS) from the summary an ebur128 filter prints; with
+    `name`, the one of the instance so named (ffmpeg tags the summary's first line).
 
     >>> parse_integrated("  I:  -19.1 LUFS\n  Threshold: -29 LUFS\n")
     -19.1
+    >>> parse_integrated("[ebur128@a @ 0x1] Summary:\n I: -20.1 LUFS\n"
+    ...                  "[ebur128@b @ 0x2] Summary:\n I: -70.0 LUFS\n", "ebur128@b")
+    -70.0
     """
-    integrated = re.findall(r"^\s*I:\s+(-?[\d.]+|-inf) LUFS", log, re.MULTILINE)
-    if not integrated:
+    start = log.find(f"[{name} @") if name else 0
+    found = re.search(r"^\s*I:\s+(-?[\d.]+|-inf) LUFS", log[max(start, 0) :], re.MULTILINE)
+    if start < 0 or found is None:
         raise _no_summary()
-    return float(integrated[-1])
+    return float(found.group(1))
 
 
 class _Ffmpeg:
