@@ -1,11 +1,20 @@
-"""Skipping what is up to date, --force, and articles narrated in parallel processes."""
+"""Skipping what is up to date, --force, and articles narrated in parallel processes, each
+kept to its own CPUs while every core is busy."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import feedparser
+import pytest
 
+from suaraberita import batch
+from suaraberita.affinity import run_anywhere, share_cpus
+from suaraberita.batch import Outcome
 from tests.conftest import MARKDOWN_ARTICLE, PASTED_ARTICLE
 
 
@@ -77,3 +86,71 @@ def test_feed_only_settings_republish_without_narrating(run_cli, tmp_path: Path)
     feed = feedparser.parse((tmp_path / "output/feed.xml").read_bytes())
     assert feed.entries[0].enclosures[0]["href"].startswith("https://x.id/p/")
     assert "https://x.id/p/" in (tmp_path / "output/index.html").read_text(encoding="utf-8")
+
+
+def _where_it_ran(source: str, *_: object) -> Outcome:
+    """Stands in for narrating one article, `source` seconds long: says where its worker
+    could run when it started and when it ended."""
+    started = _cpus(os.getpid())
+    time.sleep(float(source))
+    return Outcome(f"{started} {_cpus(os.getpid())}")
+
+
+def _cpus(pid: int) -> str:
+    return ",".join(map(str, sorted(os.sched_getaffinity(pid))))
+
+
+needs_two_cpus = pytest.mark.skipif(
+    not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+    reason="needs Linux CPU affinity and two CPUs",
+)
+
+
+@needs_two_cpus
+def test_workers_keep_to_their_own_cpus_until_a_core_would_sit_idle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(batch, "_narrate_one", _where_it_ran)
+    everywhere = _cpus(0)
+    shares = {",".join(map(str, share)) for share in share_cpus(sorted(os.sched_getaffinity(0)), 2)}
+    # Two short articles, then a long one alone: it starts on one worker's share, and
+    # is let run anywhere once the other worker has nothing left to do.
+    outcomes = batch.narrate_many(["0.3", "0.3", "0.3", "2.0"], None, {}, jobs=2)  # type: ignore[arg-type]
+    where = [outcome.source.split() for outcome in outcomes]
+    assert {start for start, _ in where} == shares
+    assert where[-1] == [where[-1][0], everywhere]
+
+
+@needs_two_cpus
+def test_batch_goes_on_when_cpus_cannot_be_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object) -> None:
+        raise OSError("not allowed here")
+
+    monkeypatch.setattr(batch, "_narrate_one", _where_it_ran)
+    monkeypatch.setattr(os, "sched_setaffinity", refuse)
+    everywhere = _cpus(0)
+    outcomes = batch.narrate_many(["0.1", "0.1", "0.1"], None, {}, jobs=2)  # type: ignore[arg-type]
+    assert [outcome.source for outcome in outcomes] == [f"{everywhere} {everywhere}"] * 3
+
+
+@needs_two_cpus
+def test_a_freed_worker_and_the_processes_it_started_run_anywhere() -> None:
+    first, *_ = sorted(os.sched_getaffinity(0))
+    everywhere = frozenset(os.sched_getaffinity(0))
+    script = (
+        "import os, subprocess, sys, time\n"
+        f"os.sched_setaffinity(0, {{{first}}})\n"
+        "child = subprocess.Popen(['sleep', '30'])\n"
+        "print(child.pid, flush=True)\n"
+        "time.sleep(30)\n"
+    )
+    worker = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert worker.stdout is not None
+        child = int(worker.stdout.readline())
+        assert _cpus(worker.pid) == _cpus(child) == str(first)
+        run_anywhere(worker.pid, everywhere)
+        assert _cpus(worker.pid) == _cpus(child) == _cpus(0)
+    finally:
+        worker.kill()
+        worker.wait()

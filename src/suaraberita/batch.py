@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
-import os
-import queue
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from suaraberita.affinity import Pinning
 from suaraberita.errors import SuaraberitaError
 from suaraberita.pipeline import NarrateOptions, Narration, load_article, make_script, narrate
-
-if TYPE_CHECKING:
-    from multiprocessing.queues import Queue
 
 # (source, utterance count) -> a context giving a callback to tick once per utterance
 Progress = Callable[[str, int], AbstractContextManager[Callable[[], None]]]
@@ -48,43 +42,16 @@ def narrate_many(
         return
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     workers = min(jobs, len(sources))
-    cpus: Queue[set[int]] | None = None
-    if hasattr(os, "sched_setaffinity"):
-        cpus = context.Queue()
-        for cpu_set in share_cpus(sorted(os.sched_getaffinity(0)), workers):
-            cpus.put(cpu_set)
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(cpus,)
-    ) as pool:
+    pinning = Pinning.plan(context, workers)
+    start = pinning.start_worker if pinning else None
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=start) as pool:
         futures = [
             pool.submit(_narrate_one, source, options, lexicon, stdin, None) for source in sources
         ]
         for future in as_completed(futures):
+            if pinning and sum(not f.done() for f in futures) < workers:
+                pinning.release.set()  # a core would sit idle: the rest may use it
             yield future.result()
-
-
-def share_cpus(cpus: Sequence[int], workers: int) -> list[set[int]]:
-    """The CPUs each worker may run on: a worker (with its ffmpeg) kept to its own CPUs
-    does not trade cores with the others. ffmpeg hands every audio frame between its
-    threads, and those hand-offs cost far less on one core than across two; on 2 CPUs
-    this makes a batch about 10% faster.
-
-    >>> share_cpus([0, 1], 2)
-    [{0}, {1}]
-    >>> share_cpus([0, 1, 2, 3, 4], 2)
-    [{0, 2, 4}, {1, 3}]
-    >>> share_cpus([0, 1], 3)
-    [{0}, {1}, {0}]
-    """
-    if workers <= len(cpus):
-        return [set(cpus[i::workers]) for i in range(workers)]
-    return [{cpus[i % len(cpus)]} for i in range(workers)]
-
-
-def _start_worker(cpus: Queue[set[int]] | None) -> None:
-    if cpus is not None:
-        with contextlib.suppress(OSError, queue.Empty):  # only a speed-up: go on without
-            os.sched_setaffinity(0, cpus.get(timeout=5))
 
 
 def _narrate_one(
