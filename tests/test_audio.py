@@ -116,13 +116,32 @@ def test_stereo_reaches_the_stereo_target(tmp_path: Path) -> None:
     assert peak <= -1.0
 
 
-def test_gain_from_the_measure_and_a_compensated_limiter() -> None:
+def test_gain_from_the_measure_and_a_limiter_that_does_not_delay(tmp_path: Path) -> None:
+    import re
+    import subprocess
+
+    from suaraberita.audio import ffmpeg_path
+
     segment = _Segment(["-i", "x"], "anull", -25.0, 9.0)
     args = _encode_args(AudioFormat(), [segment], 22050)
     graph = args[args.index("-filter_complex") + 1]
     assert "volume=6.00dB" in graph  # -25 LUFS to the mono target of -19
-    assert "alimiter=limit=0.7499:" in graph  # 1.5 dB under the -1 dBTP ceiling
-    assert ":latency=1" in graph  # else the limiter delays the speech by its attack
+    limiter = re.search(r"alimiter=[^,\[;]+", graph)
+    assert limiter is not None
+    # Our limiter on a tone too loud for it, after exactly 0.5 s of silence: the tone
+    # comes out limited to 1.5 dB under the -1 dBTP ceiling, and not a sample late.
+    loud = _tone(1.0, 32000)
+    raw = tmp_path / "in.raw"
+    raw.write_bytes(bytes(2 * 11025) + loud.data)
+    out = subprocess.run(
+        [ffmpeg_path(), "-v", "error", "-f", "s16le", "-ar", "22050", "-ac", "1", "-i", str(raw),
+         "-af", limiter.group(0), "-f", "s16le", "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    samples = [int.from_bytes(out[i : i + 2], "little", signed=True) for i in range(0, len(out), 2)]
+    assert len(samples) == 11025 + loud.frames
+    assert next(i for i, v in enumerate(samples) if abs(v) > 100) == 11025 + 1
+    assert max(abs(v) for v in samples) <= 32768 * 10 ** (-2.5 / 20) + 1
 
 
 def _recorded_encodes(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
