@@ -254,9 +254,7 @@ def _shape(tempo: float, rate: int | None) -> str:
 
 def _measure_args(tempo: float) -> list[str]:
     # At the engine's rate: the gain does not depend on it.
-    steps = [f"atempo={tempo:.4f}"] if tempo != 1.0 else []
-    chain = ",".join([*steps, "ebur128=framelog=quiet"])
-    return ["-af", chain, "-f", "null", "-"]
+    return ["-af", f"{_shape(tempo, None)},ebur128=framelog=quiet", "-f", "null", "-"]
 
 
 def _gain(fmt: AudioFormat, measured: float) -> float:
