@@ -14,17 +14,18 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
+    from multiprocessing.sharedctypes import Synchronized
     from multiprocessing.synchronize import Event
 
 
 @dataclass(frozen=True)
 class Pinning:
     shares: tuple[frozenset[int], ...]  # the CPUs of each worker, in start order
-    started: Any  # a shared counter (multiprocessing.Value): workers started so far
+    started: Synchronized[int]  # workers started so far, shared by all
     release: Event  # once set, every worker may run anywhere again
     everywhere: frozenset[int]  # the CPUs this program may use
 
