@@ -1,4 +1,5 @@
-"""The audio cache: keys, atomic entries, info and clear, location, and espeak through it."""
+"""The audio cache: keys, atomic entries, info and clear, location, espeak through it, and
+its size limit."""
 
 from __future__ import annotations
 
@@ -127,3 +128,49 @@ def test_cache_commands(run_cli, tmp_path: Path) -> None:
     assert cleared.code == 0
     assert "Removed 1 entries" in cleared.stdout
     assert "Entries:  0" in run_cli("cache", "info", env=env).stdout
+
+
+def test_trim_keeps_what_was_used_last_within_the_limit(tmp_path: Path) -> None:
+    import os
+
+    cache = Cache(tmp_path, limit=3000)
+    keys = [cache_key("espeak", "1", {}, f"kalimat {n}", "wav") for n in range(5)]
+    for age, key in enumerate(keys):  # key 0 written longest ago
+        cache.put(key, bytes(1000))
+        path = next((tmp_path / "v1").rglob(key))
+        os.utime(path, ns=(age * 10**9, age * 10**9))
+    assert cache.get(keys[0]) is not None  # used now: the most recent of all
+    (tmp_path / "v1" / keys[1][:2] / ".tmp-writing").write_bytes(bytes(5000))
+    assert cache.trim() == 2
+    assert [key in cache for key in keys] == [True, False, False, True, True]
+    assert cache.info().size == 3000
+    assert (tmp_path / "v1" / keys[1][:2] / ".tmp-writing").exists()  # being written
+    assert cache.trim() == 0
+
+
+def test_narrate_keeps_the_cache_under_its_limit(run_cli, tmp_path: Path) -> None:
+    from tests.conftest import MARKDOWN_ARTICLE
+
+    (tmp_path / "a.md").write_text(MARKDOWN_ARTICLE, encoding="utf-8")
+    cache = tmp_path / "cache"
+    env = {"SUARABERITA_CACHE": str(cache), "SUARABERITA_CACHE_LIMIT": "1"}
+    result = run_cli("narrate", "a.md", "--voice", "id-espeak", env=env)
+    assert result.code == 0, result.stderr
+    size = sum(p.stat().st_size for p in cache.rglob("*") if p.is_file())
+    assert 0 < size <= 1_000_000  # its sentences take 1.3 MB in all
+    info = run_cli("cache", "info", env=env)
+    assert "Limit:    1 MB" in info.stdout
+
+
+@pytest.mark.parametrize("limit", ["0", "-5", "1.5", "satu"])
+def test_a_bad_cache_limit_is_refused_before_any_output(
+    run_cli, tmp_path: Path, limit: str
+) -> None:
+    from tests.conftest import MARKDOWN_ARTICLE
+
+    (tmp_path / "a.md").write_text(MARKDOWN_ARTICLE, encoding="utf-8")
+    env = {"SUARABERITA_CACHE_LIMIT": limit}
+    result = run_cli("narrate", "a.md", "--voice", "id-espeak", env=env)
+    assert result.code == 4
+    assert "SUARABERITA_CACHE_LIMIT must be a whole number of megabytes" in result.stderr
+    assert not (tmp_path / "output").exists()

@@ -10,6 +10,9 @@ another output folder is never synthesised again.
 Entries are written to a temporary file in their own folder and renamed into place, so
 a reader (another process, or a narration interrupted and run again) sees a whole entry
 or none. No fsync: a damaged entry after a power cut fails to decode and is fetched again.
+
+The cache is kept under a size limit (`SUARABERITA_CACHE_LIMIT`, in MB): reading an
+entry marks it used, and `trim` deletes the entries used longest ago.
 """
 
 from __future__ import annotations
@@ -24,7 +27,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from suaraberita.errors import ConfigError
+
 CACHE_ENV = "SUARABERITA_CACHE"
+LIMIT_ENV = "SUARABERITA_CACHE_LIMIT"
+DEFAULT_LIMIT_MB = 1000  # about 6 hours of espeak speech, or days of Google's
 LAYOUT = "v1"  # bump when the file layout or the key recipe changes
 _ENTRY = re.compile(r"^[0-9a-f]{64}\.[a-z0-9]{1,8}$")
 _TEMP_PREFIX = ".tmp-"
@@ -38,6 +45,23 @@ def default_cache_dir(env: Mapping[str, str]) -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("suaraberita", appauthor=False))
+
+
+def cache_limit(env: Mapping[str, str]) -> int:
+    """The size limit in bytes: `SUARABERITA_CACHE_LIMIT` megabytes, else 1000 MB.
+
+    >>> cache_limit({"SUARABERITA_CACHE_LIMIT": "250"})
+    250000000
+    """
+    text = env.get(LIMIT_ENV, "").strip()
+    if not text:
+        return DEFAULT_LIMIT_MB * 1_000_000
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(
+            f"{LIMIT_ENV} must be a whole number of megabytes, at least 1, not {text!r}",
+            hint=f"for example {LIMIT_ENV}=2000, or unset it for {DEFAULT_LIMIT_MB} MB",
+        )
+    return int(text) * 1_000_000
 
 
 def cache_key(
@@ -70,12 +94,19 @@ class CacheInfo:
 
 
 class Cache:
-    """Entries under `root`/v1/<first two hex digits>/<key>."""
+    """Entries under `root`/v1/<first two hex digits>/<key>, at most `limit` bytes of
+    them after each `trim`."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, limit: int = DEFAULT_LIMIT_MB * 1_000_000) -> None:
         self.root = root
+        self.limit = limit
         self._base = root / LAYOUT
         self.write_error: OSError | None = None  # the first failed write, if any
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Cache:
+        """The cache the environment names (folder and limit)."""
+        return cls(default_cache_dir(env), cache_limit(env))
 
     def _path(self, key: str) -> Path:
         if not _ENTRY.match(key):
@@ -83,11 +114,16 @@ class Cache:
         return self._base / key[:2] / key
 
     def get(self, key: str) -> bytes | None:
-        """The entry's bytes, or None when it is not cached."""
+        """The entry's bytes, or None when it is not cached. The entry is marked used
+        (its time set to now), so `trim` keeps it over older ones."""
+        path = self._path(key)
         try:
-            return self._path(key).read_bytes()
+            data = path.read_bytes()
         except OSError:
             return None
+        with contextlib.suppress(OSError):  # a read-only cache still serves
+            os.utime(path)
+        return data
 
     def __contains__(self, key: str) -> bool:
         return self._path(key).is_file()
@@ -140,6 +176,27 @@ class Cache:
             with contextlib.suppress(OSError):
                 size += entry.stat(follow_symlinks=False).st_size
         return CacheInfo(self.root, entries, size)
+
+    def trim(self) -> int:
+        """Delete the entries used longest ago until the rest fit in the limit; return
+        how many went. Files being written (temporary names) are left alone."""
+        entries = []
+        for entry in self._files():
+            if entry.name.startswith(_TEMP_PREFIX):
+                continue
+            with contextlib.suppress(OSError):
+                stat = entry.stat(follow_symlinks=False)
+                entries.append((stat.st_mtime_ns, stat.st_size, entry.path))
+        total = sum(size for _, size, _ in entries)
+        removed = 0
+        for _, size, path in sorted(entries):
+            if total <= self.limit:
+                break
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+                removed += 1
+            total -= size  # gone, or another process removed it first
+        return removed
 
     def clear(self) -> int:
         """Delete every entry (and leftover temporary file); return how many entries.

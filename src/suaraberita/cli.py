@@ -108,8 +108,8 @@ def narrate(
     fallback = None
     if profile.fallback and not no_fallback:
         fallback = find_voice(profile.fallback, voice_dirs(Path.cwd()))
+    engine = _engine_options()  # a bad environment fails before any output
     _make_folder(output)
-    engine = _engine_options()
     options = NarrateOptions(
         output=output,
         voice=profile,
@@ -127,6 +127,7 @@ def narrate(
     progress = None if quiet else _Progress
     failures: list[Exception] = []
     cache_errors: set[str] = set()
+    synthesised = False  # anything new in the cache?
     for outcome in narrate_many(files, options, lexicon, workers, stdin, progress):
         if outcome.cache_error:
             cache_errors.add(outcome.cache_error)
@@ -136,8 +137,12 @@ def narrate(
             failures.append(outcome.error)
             prefix = "" if isinstance(outcome.error, SuaraberitaError) else f"{outcome.source}: "
             click.echo(f"Error: {prefix}{outcome.error}", err=True)
-        elif not quiet:
+            continue
+        synthesised |= outcome.narration is not None and not outcome.narration.skipped
+        if not quiet:
             click.echo(_summary(outcome.source, outcome.narration))
+    if synthesised and engine.cache is not None:
+        engine.cache.trim()
     for message in sorted(cache_errors):
         _warn(message)
     if failures:
@@ -363,7 +368,8 @@ def serve(output: Path, config: Path | None, host: str, port: int, quiet: bool) 
 
 @cli.group()
 def cache() -> None:
-    """Show or empty the cache of synthesised audio (SUARABERITA_CACHE sets its folder).
+    """Show or empty the cache of synthesised audio (SUARABERITA_CACHE sets its folder,
+    SUARABERITA_CACHE_LIMIT its size in MB).
 
     Example: suaraberita cache info
     """
@@ -375,12 +381,14 @@ def cache_info() -> None:
 
     Example: suaraberita cache info
     """
-    from suaraberita.cache import Cache, default_cache_dir
+    from suaraberita.cache import Cache
 
-    info = Cache(default_cache_dir(os.environ)).info()
+    store = Cache.from_env(os.environ)
+    info = store.info()
     click.echo(f"Location: {info.path}")
     click.echo(f"Entries:  {info.entries}")
     click.echo(f"Size:     {info.size / 1e6:.1f} MB ({info.size} bytes)")
+    click.echo(f"Limit:    {store.limit / 1e6:.0f} MB (SUARABERITA_CACHE_LIMIT)")
 
 
 @cache.command("clear")
@@ -391,18 +399,19 @@ def cache_clear() -> None:
     """
     from suaraberita.cache import Cache, default_cache_dir
 
-    store = Cache(default_cache_dir(os.environ))
+    store = Cache(default_cache_dir(os.environ))  # clearing needs no limit
     removed = store.clear()
     click.echo(f"Removed {removed} entries from {store.root}")
 
 
 def _engine_options() -> Any:
-    """Cache folder and Google's address, from the environment (read here only)."""
-    from suaraberita.cache import Cache, default_cache_dir
+    """Cache folder and limit, and Google's address, from the environment (read here
+    only)."""
+    from suaraberita.cache import Cache
     from suaraberita.engines import EngineOptions
 
     url = os.environ.get("SUARABERITA_GTTS_URL", "").strip() or None
-    return EngineOptions(cache=Cache(default_cache_dir(os.environ)), gtts_url=url)
+    return EngineOptions(cache=Cache.from_env(os.environ), gtts_url=url)
 
 
 def _voice_and_lexicon(voice: str) -> tuple[Any, dict[str, str]]:
