@@ -178,6 +178,28 @@ def test_a_level_change_after_the_first_minute_is_encoded_again(
     assert peak <= -1.0
 
 
+def test_the_gain_is_judged_by_the_speech_not_by_what_the_limiter_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A 15 Hz swell under a faint 1 kHz tone: the meter barely hears the swell, so the
+    # gain drives it far past the ceiling and the limiter pulls the result 3 LU down.
+    # More gain would only be limited away: the speech is at its target, one encode.
+    import subprocess
+
+    from suaraberita.audio import ffmpeg_path
+
+    wave = "aevalsrc=0.5*sin(2*PI*15*t)+0.005*sin(2*PI*1000*t):s=22050:d=10"
+    raw = subprocess.run(
+        [ffmpeg_path(), "-v", "error", "-f", "lavfi", "-i", wave, "-f", "s16le", "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    encodes = _recorded_encodes(monkeypatch)
+    result = render(iter([(Pcm(raw, 22050), 0.0)] * 7), tmp_path / "swell.mp3")
+    assert len(encodes) == 1
+    assert encodes[0].speech == pytest.approx(-19.0, abs=0.2)
+    assert result.loudness.integrated < -21.0
+
+
 def test_steady_stereo_speech_is_encoded_once_and_limited_at_its_ceiling(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

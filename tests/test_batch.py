@@ -4,6 +4,7 @@ kept to its own CPUs while every core is busy."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -107,12 +108,15 @@ needs_two_cpus = pytest.mark.skipif(
 
 
 @needs_two_cpus
-def test_workers_keep_to_their_own_cpus_until_a_core_would_sit_idle(
+def test_workers_keep_to_their_own_cpus_until_one_would_sit_idle(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(batch, "_narrate_one", _where_it_ran)
     everywhere = _cpus(0)
-    shares = {",".join(map(str, share)) for share in share_cpus(sorted(os.sched_getaffinity(0)), 2)}
+    shares = {
+        ",".join(map(str, sorted(share)))
+        for share in share_cpus(sorted(os.sched_getaffinity(0)), 2)
+    }
     # Two short articles, then a long one alone: it starts on one worker's share, and
     # is let run anywhere once the other worker has nothing left to do.
     outcomes = batch.narrate_many(["0.3", "0.3", "0.3", "2.0"], None, {}, jobs=2)  # type: ignore[arg-type]
@@ -144,7 +148,9 @@ def test_a_freed_worker_and_the_processes_it_started_run_anywhere() -> None:
         "print(child.pid, flush=True)\n"
         "time.sleep(30)\n"
     )
-    worker = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    worker = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
     try:
         assert worker.stdout is not None
         child = int(worker.stdout.readline())
@@ -152,5 +158,31 @@ def test_a_freed_worker_and_the_processes_it_started_run_anywhere() -> None:
         run_anywhere(worker.pid, everywhere)
         assert _cpus(worker.pid) == _cpus(child) == _cpus(0)
     finally:
-        worker.kill()
+        os.killpg(worker.pid, signal.SIGKILL)  # the worker and its sleep
         worker.wait()
+
+
+def _crash_on(source: str, *_: object) -> Outcome:
+    """Stands in for narrating one article; "crash" kills its worker, as a crash in
+    espeak-ng's C code or the kernel's out-of-memory killer would."""
+    if source == "crash":
+        os._exit(3)
+    time.sleep(float(source))
+    return Outcome(source)
+
+
+def test_a_worker_that_dies_ends_the_batch_instead_of_hanging_it(tmp_path: Path) -> None:
+    script = (
+        "from suaraberita import batch\n"
+        "from tests import test_batch\n"
+        "batch._narrate_one = test_batch._crash_on\n"
+        "try:\n"
+        "    list(batch.narrate_many(['0.3', 'crash', '0.3', '0.3'], None, {}, jobs=2))\n"
+        "except Exception as exc:\n"
+        "    print(type(exc).__name__)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.strip() == "BrokenProcessPool", done.stderr

@@ -1,16 +1,15 @@
-"""Keep batch workers on CPUs of their own while every core has work, then free them.
+"""Keep batch workers on CPUs of their own while every worker has work, then free them.
 
 ffmpeg hands every audio frame between its threads: on one core those hand-offs are
-cheap, across cores they cost about a tenth of an encode. So while a batch keeps every
-core busy, each worker process (and every ffmpeg it starts) runs on its own share of the
-CPUs; once a core would sit idle, the workers still running may use them all again.
+cheap, across cores they cost about a tenth of an encode. So while every worker of a
+batch has an article, each worker process (and every ffmpeg it starts) runs on its own
+share of the CPUs; once one would sit idle, those still running may use them all again.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,14 +18,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
     from multiprocessing.sharedctypes import Synchronized
-    from multiprocessing.synchronize import Event
 
 
 @dataclass(frozen=True)
 class Pinning:
     shares: tuple[frozenset[int], ...]  # the CPUs of each worker, in start order
     started: Synchronized[int]  # workers started so far, shared by all
-    release: Event  # once set, every worker may run anywhere again
     everywhere: frozenset[int]  # the CPUs this program may use
 
     @classmethod
@@ -40,19 +37,19 @@ class Pinning:
         except OSError:
             return None
         shares = tuple(frozenset(share) for share in share_cpus(cpus, workers))
-        return cls(shares, context.Value("i", 0), context.Event(), frozenset(cpus))
+        return cls(shares, context.Value("i", 0), frozenset(cpus))
 
     def start_worker(self) -> None:
-        """Run in each new worker process: keep to its share until released."""
+        """Run in each new worker process: keep to its share."""
         with self.started.get_lock():
             index = self.started.value
             self.started.value += 1
         with contextlib.suppress(OSError):  # only a speed-up: go on without
             os.sched_setaffinity(0, self.shares[index % len(self.shares)])
-            threading.Thread(target=self._free_when_released, daemon=True).start()
 
-    def _free_when_released(self) -> None:
-        self.release.wait()
+    def release(self) -> None:
+        """In the parent: let every worker, and every ffmpeg they started, use all the
+        CPUs again. Nothing waits on the workers, so one that died cannot hang this."""
         run_anywhere(os.getpid(), self.everywhere)
 
 

@@ -23,7 +23,7 @@ EDGE_MARGIN_MS = 15  # keep a sliver so plosives and breaths are not clipped
 LIMITER_HEADROOM = 1.5  # dB below the true-peak ceiling: the limiter sees sample peaks only
 MAX_GAIN = 30.0  # dB; more would only lift noise
 PLAN_SECONDS = 60.0  # the gain is planned from the first minute: a voice's level is steady
-TOLERANCE = 0.5  # LU: a result further than this from the target is encoded again
+TOLERANCE = 0.5  # dB: a gain further than this from what all the speech needs is redone
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def narrate_many(
         ]
         for future in as_completed(futures):
             if pinning and sum(not f.done() for f in futures) < workers:
-                pinning.release.set()  # a core would sit idle: the rest may use it
+                pinning.release()  # a worker would sit idle: the rest may use its CPUs
             yield future.result()
 
 
