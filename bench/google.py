@@ -30,10 +30,10 @@ import gtts.tts  # noqa: E402
 from gtts import gTTS  # noqa: E402
 from tests.standin import StandIn, mp3_for  # noqa: E402
 
-from suaraberita.chunking import ends_at_punctuation  # noqa: E402
-from suaraberita.engines.google import GoogleEngine  # noqa: E402
 from suaraberita.pipeline import load_article, make_script  # noqa: E402
-from suaraberita.voices import find_voice, voice_dirs  # noqa: E402
+from suaraberita.speech.google import GoogleEngine  # noqa: E402
+from suaraberita.speech.voices import find_voice, voice_dirs  # noqa: E402
+from suaraberita.text.chunking import ends_at_punctuation  # noqa: E402
 
 
 def at_punctuation(pieces: list[str], text: str) -> float:

@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FLOOR = """
 import sys
 from pathlib import Path
-from suaraberita.engines.espeak import _get_library
-from suaraberita.voices import find_voice, voice_dirs
+from suaraberita.speech.espeak import _get_library
+from suaraberita.speech.voices import find_voice, voice_dirs
 voice = find_voice("id-espeak", voice_dirs(Path("/nonexistent")))
 library = _get_library()
 library.configure(voice.language, voice.rate, voice.pitch)
@@ -105,9 +105,9 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=15.0)
     options = parser.parse_args()
 
-    from suaraberita.audio import ffmpeg_path
     from suaraberita.pipeline import load_article, make_script
-    from suaraberita.voices import find_voice, voice_dirs
+    from suaraberita.sound import ffmpeg_path
+    from suaraberita.speech.voices import find_voice, voice_dirs
 
     ffmpeg = ffmpeg_path()
     cli = [sys.executable, "-m", "suaraberita"]

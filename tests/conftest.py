@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from suaraberita.audio import ffmpeg_path
+from suaraberita.sound import ffmpeg_path
 
 # CI runs the property tests on a fixed seed, so a landing never hangs on a new random
 # find; local runs stay random and keep finding new cases.

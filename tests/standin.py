@@ -92,7 +92,7 @@ def mp3_for(text: str, voice: str = "speech") -> bytes:
     else:
         pcm, rate = _tone(len(text)), RATE
     pcm = bytes(2 * int(0.15 * rate)) + pcm + bytes(2 * int(0.25 * rate))
-    from suaraberita.audio import ffmpeg_path
+    from suaraberita.sound import ffmpeg_path
 
     args = [
         ffmpeg_path(), "-hide_banner", "-loglevel", "error",
@@ -108,8 +108,8 @@ def mp3_for(text: str, voice: str = "speech") -> bytes:
 def _espeak(text: str) -> tuple[bytes, int]:
     from pathlib import Path
 
-    from suaraberita.engines import create_engine
-    from suaraberita.voices import find_voice, voice_dirs
+    from suaraberita.speech.engine import create_engine
+    from suaraberita.speech.voices import find_voice, voice_dirs
 
     engine = create_engine(find_voice("id-espeak", voice_dirs(Path("/nonexistent"))))
     pcm = engine.synthesize(text)

@@ -18,7 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from suaraberita.article import (
+from suaraberita.errors import InputError
+from suaraberita.intake.article import (
     Article,
     Meta,
     Section,
@@ -27,8 +28,7 @@ from suaraberita.article import (
     parse_article,
     read_article_file,
 )
-from suaraberita.errors import InputError
-from suaraberita.noise import is_noise
+from suaraberita.intake.noise import is_noise
 
 DATA = Path(__file__).parent / "data"
 EXAMPLES = Path(__file__).parent.parent / "examples"

@@ -13,10 +13,11 @@ import srt
 import webvtt
 from mutagen.id3 import ID3
 
-from suaraberita.audio import AudioFormat, _encode_args, _Segment, render
-from suaraberita.engines import Pcm, create_engine
-from suaraberita.tags import read_chapters
-from suaraberita.voices import find_voice, voice_dirs
+from suaraberita.audio.render import AudioFormat, _encode_args, _Segment, render
+from suaraberita.audio.tags import read_chapters
+from suaraberita.sound import Pcm
+from suaraberita.speech.engine import create_engine
+from suaraberita.speech.voices import find_voice, voice_dirs
 from tests.conftest import MD_SLUG, decode_pcm, ebur128, rms
 
 
@@ -120,7 +121,7 @@ def test_gain_from_the_measure_and_a_limiter_that_does_not_delay(tmp_path: Path)
     import re
     import subprocess
 
-    from suaraberita.audio import ffmpeg_path
+    from suaraberita.sound import ffmpeg_path
 
     segment = _Segment(["-i", "x"], "anull", -25.0, 9.0)
     args = _encode_args(AudioFormat(), [segment], 22050)
@@ -146,16 +147,16 @@ def test_gain_from_the_measure_and_a_limiter_that_does_not_delay(tmp_path: Path)
 
 def _recorded_encodes(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """Each encode's measures, as render() sees them."""
-    import suaraberita.audio
+    import suaraberita.audio.render
 
-    real = suaraberita.audio._encode
+    real = suaraberita.audio.render._encode
     encodes: list[Any] = []
 
     def encode(*args: Any) -> Any:
         encodes.append(real(*args))
         return encodes[-1]
 
-    monkeypatch.setattr(suaraberita.audio, "_encode", encode)
+    monkeypatch.setattr(suaraberita.audio.render, "_encode", encode)
     return encodes
 
 
@@ -186,7 +187,7 @@ def test_the_gain_is_judged_by_the_speech_not_by_what_the_limiter_left(
     # More gain would only be limited away: the speech is at its target, one encode.
     import subprocess
 
-    from suaraberita.audio import ffmpeg_path
+    from suaraberita.sound import ffmpeg_path
 
     wave = "aevalsrc=0.5*sin(2*PI*15*t)+0.005*sin(2*PI*1000*t):s=22050:d=10"
     raw = subprocess.run(
@@ -224,7 +225,7 @@ def test_steady_stereo_speech_is_encoded_once_and_limited_at_its_ceiling(
 def test_intro_and_outro_are_levelled_faded_and_shift_chapters(run_cli, tmp_path: Path) -> None:
     import subprocess
 
-    from suaraberita.audio import ffmpeg_path
+    from suaraberita.sound import ffmpeg_path
     from tests.conftest import MARKDOWN_ARTICLE, ffmpeg_info
 
     for name, seconds in (("intro.mp3", 4), ("outro.wav", 3)):

@@ -348,7 +348,7 @@ FFMPEG_CASES = {
 
 def _prepare(case: Case, folder: Path) -> dict[str, str]:
     """Write the case's files; the environment it runs with."""
-    from suaraberita.audio import ffmpeg_path
+    from suaraberita.sound import ffmpeg_path
 
     env: dict[str, str] = {}
     for name, content in case.files.items():

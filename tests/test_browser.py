@@ -20,7 +20,7 @@ import pytest
 from mutagen.mp3 import MP3
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
-from suaraberita.site import read_vtt
+from suaraberita.publish.site import read_vtt
 from tests.conftest import MARKDOWN_ARTICLE, MD_SLUG
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from suaraberita.cache import Cache, cache_key, default_cache_dir
-from suaraberita.engines import EngineOptions, Pcm, create_engine
-from suaraberita.voices import find_voice, voice_dirs
+from suaraberita.sound import Pcm
+from suaraberita.speech.engine import EngineOptions, create_engine
+from suaraberita.speech.voices import find_voice, voice_dirs
 
 KEY = cache_key("gtts", "gtts 2.5.4", {"lang": "id"}, "Selamat pagi.", "mp3")
 

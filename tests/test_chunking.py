@@ -9,9 +9,9 @@ from gtts import gTTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from suaraberita.chunking import GOOGLE_LIMIT, ends_at_punctuation, split_text
 from suaraberita.pipeline import load_article, make_script
-from suaraberita.voices import find_voice, voice_dirs
+from suaraberita.speech.voices import find_voice, voice_dirs
+from suaraberita.text.chunking import GOOGLE_LIMIT, ends_at_punctuation, split_text
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "bus-listrik-tirtasari.txt"
 

@@ -10,7 +10,7 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from suaraberita.tags import read_chapters
+from suaraberita.audio.tags import read_chapters
 from tests.conftest import (
     MARKDOWN_ARTICLE,
     MD_SLUG,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from suaraberita.engines import create_engine
-from suaraberita.voices import find_voice, voice_dirs
+from suaraberita.speech.engine import create_engine
+from suaraberita.speech.voices import find_voice, voice_dirs
 
 
 def _engine():  # type: ignore[no-untyped-def]

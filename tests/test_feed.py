@@ -11,11 +11,11 @@ import feedparser
 import podcastparser
 import pytest
 
+from suaraberita.audio.tags import Chapter
 from suaraberita.errors import FeedError
-from suaraberita.feed import render_feed
+from suaraberita.publish.feed import render_feed
+from suaraberita.publish.store import SCHEMA_VERSION, Episode, Store
 from suaraberita.settings import Podcast
-from suaraberita.store import SCHEMA_VERSION, Episode, Store
-from suaraberita.tags import Chapter
 
 HOSTILE = "Tom & Jerry <script>alert(\"x\")</script> ]]> \x07 'kutip'"
 

@@ -23,14 +23,14 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from suaraberita.article import Article, parse_article
-from suaraberita.chunking import GOOGLE_LIMIT, split_text
-from suaraberita.engines.google import _retry_after, decode_response
 from suaraberita.errors import ConfigError, InputError, SuaraberitaError
-from suaraberita.normalize import load_lexicon, normalize
+from suaraberita.intake.article import Article, parse_article
 from suaraberita.pipeline import make_script
 from suaraberita.settings import load_settings
-from suaraberita.voices import find_voice, load_voice, voice_dirs
+from suaraberita.speech.google import _retry_after, decode_response
+from suaraberita.speech.voices import find_voice, load_voice, voice_dirs
+from suaraberita.text.chunking import GOOGLE_LIMIT, split_text
+from suaraberita.text.normalize import load_lexicon, normalize
 
 T = TypeVar("T")
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -12,13 +12,13 @@ import pytest
 from gtts import gTTS
 
 from suaraberita.cache import Cache
-from suaraberita.chunking import GOOGLE_LIMIT, ends_at_punctuation
-from suaraberita.engines import EngineOptions, create_engine
-from suaraberita.engines.google import SAMPLE_RATE, GoogleEngine, decode_mp3, decode_response
 from suaraberita.errors import ExitStatus, NetworkError
 from suaraberita.pipeline import load_article, make_script
-from suaraberita.store import Store
-from suaraberita.voices import Voice, find_voice, voice_dirs
+from suaraberita.publish.store import Store
+from suaraberita.speech.engine import EngineOptions, create_engine
+from suaraberita.speech.google import SAMPLE_RATE, GoogleEngine, decode_mp3, decode_response
+from suaraberita.speech.voices import Voice, find_voice, voice_dirs
+from suaraberita.text.chunking import GOOGLE_LIMIT, ends_at_punctuation
 from tests.conftest import MARKDOWN_ARTICLE
 from tests.standin import (  # noqa: F401 (standin_fixture is the `standin` fixture)
     Reply,
@@ -80,7 +80,7 @@ def test_standin_speaks_what_gtts_expects(
 
 
 def _ffmpeg() -> str:
-    from suaraberita.audio import ffmpeg_path
+    from suaraberita.sound import ffmpeg_path
 
     return ffmpeg_path()
 
@@ -424,7 +424,7 @@ def test_builtin_google_profile() -> None:
 )
 def test_bad_gtts_table_names_the_key(tmp_path: Path, table: str, words: list[str]) -> None:
     from suaraberita.errors import ConfigError
-    from suaraberita.voices import load_voice
+    from suaraberita.speech.voices import load_voice
 
     path = tmp_path / "rusak.toml"
     path.write_text(f'engine = "gtts"\nlanguage = "id"\n[gtts]\n{table}\n', encoding="utf-8")

@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 
 from suaraberita.cli import main
-from suaraberita.engines.google import GoogleEngine
 from suaraberita.errors import ExitStatus, NetworkError
-from suaraberita.store import Store
-from suaraberita.voices import find_voice, voice_dirs
+from suaraberita.publish.store import Store
+from suaraberita.speech.google import GoogleEngine
+from suaraberita.speech.voices import find_voice, voice_dirs
 from tests.conftest import MD_SLUG, Run
 from tests.standin import (  # noqa: F401 (standin_fixture is the `standin` fixture)
     Plan,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from suaraberita.errors import ConfigError
-from suaraberita.noise import Rule, clean, default_rules, is_noise, load_rules, sift
+from suaraberita.intake.noise import Rule, clean, default_rules, is_noise, load_rules, sift
 
 TITLE = "Warga Tirtasari Tanam Ribuan Pohon Mangga"
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from suaraberita.errors import ConfigError
-from suaraberita.normalize import PASSES, load_lexicon, normalize
+from suaraberita.text.normalize import PASSES, load_lexicon, normalize
 
 
 def spoken(text: str) -> str:
@@ -195,7 +195,7 @@ def test_more_rules(text: str, expected: str) -> None:
 
 
 def test_data_files_are_well_formed() -> None:
-    from suaraberita import normalize as module
+    from suaraberita.text import normalize as module
 
     assert len(module._letters()) == 26
     assert sorted(module._months()[0]) == list(range(1, 13))
@@ -221,8 +221,8 @@ def test_data_files_are_well_formed() -> None:
 
 def test_espeak_reads_the_normalised_text_as_the_expected_words() -> None:
     """What espeak-ng itself says: the same phonemes as for the words in the table."""
-    espeak = pytest.importorskip("suaraberita.engines.espeak")
-    voices = pytest.importorskip("suaraberita.voices")
+    espeak = pytest.importorskip("suaraberita.speech.espeak")
+    voices = pytest.importorskip("suaraberita.speech.voices")
     if not hasattr(espeak.EspeakEngine, "phonemes"):
         pytest.skip("the espeak engine has no phonemes()")
     engine = espeak.EspeakEngine(voices.Voice(name="test", engine="espeak", language="id"))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from suaraberita.numbers import (
+from suaraberita.text.numbers import (
     parse_number,
     spell_digits,
     spell_fraction,

@@ -247,7 +247,7 @@ def test_init_writes_loadable_starter(tmp_path: Path) -> None:
     ],
 )
 def test_bad_settings_are_clear_errors(tmp_path: Path, body: str, words: list[str]) -> None:
-    from suaraberita.cover import default_cover
+    from suaraberita.audio.cover import default_cover
 
     side_1400, side_256 = b"\x00\x00\x05\x78" * 2, b"\x00\x00\x01\x00" * 2
     small = default_cover().data.replace(side_1400, side_256, 1)

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 import webvtt
 
+from suaraberita.audio.tags import Chapter
+from suaraberita.audio.transcript import Cue, render_vtt
 from suaraberita.pipeline import open_store
+from suaraberita.publish.site import GENERATOR, read_vtt, render_episode, render_site, safe_url
+from suaraberita.publish.store import Episode
 from suaraberita.settings import Podcast
-from suaraberita.site import GENERATOR, read_vtt, render_episode, render_site, safe_url
-from suaraberita.store import Episode
-from suaraberita.tags import Chapter
-from suaraberita.transcript import Cue, render_vtt
 from tests.conftest import MARKDOWN_ARTICLE, MD_SLUG
 
 HOSTILE = """\

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 
-from suaraberita.audio import ffmpeg_path
-from suaraberita.tags import Chapter, EpisodeTags, read_chapters, write_tags
+from suaraberita.audio.tags import Chapter, EpisodeTags, read_chapters, write_tags
+from suaraberita.sound import ffmpeg_path
 from tests.conftest import ffmpeg_info
 
 

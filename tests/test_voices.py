@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from suaraberita.errors import ConfigError
-from suaraberita.voices import builtin_voice_dir, find_voice, load_voice, voice_dirs
+from suaraberita.speech.voices import builtin_voice_dir, find_voice, load_voice, voice_dirs
 
 
 def test_builtin_espeak_voice() -> None:
@@ -57,7 +57,7 @@ def test_bad_profile_names_file_and_key(tmp_path: Path, body: str, words: list[s
 
 
 def test_unknown_engine_is_a_config_error(tmp_path: Path) -> None:
-    from suaraberita.engines import create_engine
+    from suaraberita.speech.engine import create_engine
 
     path = tmp_path / "aneh.toml"
     path.write_text('engine = "robot"\nlanguage = "id"\n', encoding="utf-8")

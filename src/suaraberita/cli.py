@@ -13,7 +13,7 @@ import click
 
 from suaraberita import __version__
 from suaraberita.errors import ConfigError, ExitStatus, FeedError, SuaraberitaError
-from suaraberita.voices import DEFAULT_VOICE
+from suaraberita.speech.voices import DEFAULT_VOICE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -101,7 +101,7 @@ def narrate(
     Example: suaraberita narrate examples/bus-listrik-tirtasari.txt --output output
     """
     from suaraberita.pipeline import NarrateOptions
-    from suaraberita.voices import find_voice, voice_dirs
+    from suaraberita.speech.voices import find_voice, voice_dirs
 
     settings = _settings(config, base_url)
     profile, lexicon = _voice_and_lexicon(voice)
@@ -187,7 +187,7 @@ def voices() -> None:
 
     Example: suaraberita voices
     """
-    from suaraberita.voices import available_voices, load_voice, voice_dirs
+    from suaraberita.speech.voices import available_voices, load_voice, voice_dirs
 
     for name, path in available_voices(voice_dirs(Path.cwd())).items():
         profile = load_voice(path)
@@ -206,7 +206,7 @@ def normalize_command(text: tuple[str, ...], voice: str) -> None:
     """
     from functools import partial
 
-    from suaraberita.normalize import normalize
+    from suaraberita.text.normalize import normalize
 
     say = partial(normalize, lexicon=_voice_and_lexicon(voice)[1] or None)
     if text == ("-",):
@@ -301,7 +301,7 @@ def feed_check(output: Path, config: Path | None, base_url: str | None) -> None:
 
     Example: suaraberita feed check --output output
     """
-    from suaraberita.feedcheck import check_feed
+    from suaraberita.publish.feedcheck import check_feed
 
     problems = check_feed(output, _settings(config, base_url).podcast)
     for problem in problems:
@@ -335,7 +335,7 @@ def serve(output: Path, config: Path | None, host: str, port: int, quiet: bool) 
 
     Example: suaraberita serve --output output --port 8000
     """
-    from suaraberita.server import Server, base_url_mismatch
+    from suaraberita.publish.server import Server, base_url_mismatch
     from suaraberita.settings import url_in
 
     podcast = _settings(config, None).podcast
@@ -408,7 +408,7 @@ def _engine_options() -> Any:
     """Cache folder and limit, and Google's address, from the environment (read here
     only)."""
     from suaraberita.cache import Cache
-    from suaraberita.engines import EngineOptions
+    from suaraberita.speech.engine import EngineOptions
 
     url = os.environ.get("SUARABERITA_GTTS_URL", "").strip() or None
     return EngineOptions(cache=Cache.from_env(os.environ), gtts_url=url)
@@ -417,7 +417,7 @@ def _engine_options() -> Any:
 def _voice_and_lexicon(voice: str) -> tuple[Any, dict[str, str]]:
     """The voice profile a --voice names, and its lexicon with ./lexicon.tsv over it."""
     from suaraberita.pipeline import load_lexicons
-    from suaraberita.voices import find_voice, voice_dirs
+    from suaraberita.speech.voices import find_voice, voice_dirs
 
     profile = find_voice(voice, voice_dirs(Path.cwd()))
     return profile, load_lexicons(profile, Path.cwd())

@@ -10,16 +10,10 @@ from datetime import datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
 
-from suaraberita.article import (
-    DEFAULT_MAX_BYTES,
-    Article,
-    decode_article_bytes,
-    parse_article,
-    read_article_file,
-)
-from suaraberita.audio import Loudness, Rendered, render
-from suaraberita.cover import Cover, default_cover, load_cover
-from suaraberita.engines import Engine, EngineOptions, Pcm, create_engine
+from suaraberita.audio.cover import Cover, default_cover, load_cover
+from suaraberita.audio.render import Loudness, Rendered, render
+from suaraberita.audio.tags import Chapter, EpisodeTags, chapters_json, write_tags
+from suaraberita.audio.transcript import make_cues, plain_text, render_srt, render_vtt
 from suaraberita.errors import (
     EngineError,
     FeedError,
@@ -27,15 +21,22 @@ from suaraberita.errors import (
     NetworkError,
     SuaraberitaError,
 )
-from suaraberita.feed import render_feed
 from suaraberita.files import Staging, clean_leftovers, folder_lock, slugify
-from suaraberita.normalize import load_lexicon, normalize
-from suaraberita.script import Script, build_script
+from suaraberita.intake.article import (
+    DEFAULT_MAX_BYTES,
+    Article,
+    decode_article_bytes,
+    parse_article,
+    read_article_file,
+)
+from suaraberita.publish.feed import render_feed
+from suaraberita.publish.store import Episode, Store, episode_files
 from suaraberita.settings import Podcast, Settings
-from suaraberita.store import Episode, Store, episode_files
-from suaraberita.tags import Chapter, EpisodeTags, chapters_json, write_tags
-from suaraberita.transcript import make_cues, plain_text, render_srt, render_vtt
-from suaraberita.voices import Voice
+from suaraberita.sound import Pcm
+from suaraberita.speech.engine import Engine, EngineOptions, create_engine
+from suaraberita.speech.voices import Voice
+from suaraberita.text.normalize import load_lexicon, normalize
+from suaraberita.text.script import Script, build_script
 
 WIB = timezone(timedelta(hours=7), "WIB")  # dates without a zone are Jakarta time
 SUMMARY_MAX = 400
@@ -286,7 +287,7 @@ def publish(
     same_feed = feed_path.is_file() and feed_path.read_bytes() == xml  # readers see no churn
     if if_changed and same_cover and same_feed and staged is None:
         return feed_path
-    from suaraberita.site import render_site  # jinja2 only when pages are rendered
+    from suaraberita.publish.site import render_site  # jinja2 only when pages are rendered
 
     with Staging() as staging:
         if not same_cover:
@@ -335,7 +336,7 @@ def estimate(script: Script, voice: Voice, engine: EngineOptions | None = None) 
     pauses = sum(u.pause_after for u in script.utterances)
     requests = cached = 0
     if voice.engine == "gtts":
-        from suaraberita.engines.google import GoogleEngine
+        from suaraberita.speech.google import GoogleEngine
 
         options = engine or EngineOptions()
         google = GoogleEngine(voice, options.cache, options.gtts_url)

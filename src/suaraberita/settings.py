@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any, cast, get_args, get_type_hints
 from urllib.parse import quote, urljoin, urlsplit
 
-from suaraberita.article import DEFAULT_MAX_BYTES
-from suaraberita.audio import AudioFormat
+from suaraberita.audio.render import AudioFormat
 from suaraberita.errors import ConfigError
 from suaraberita.files import read_toml
+from suaraberita.intake.article import DEFAULT_MAX_BYTES
 
 CONFIG_NAME = "suaraberita.toml"
 EPISODE_TYPES = ("episodic", "serial")
@@ -72,7 +72,9 @@ def url_in(base_url: str, file_name: str) -> str:
 
 @cache
 def apple_categories() -> dict[str, tuple[str, ...]]:
-    text = (files("suaraberita") / "data" / "apple_categories.toml").read_text(encoding="utf-8")
+    text = (files("suaraberita.publish") / "data" / "apple_categories.toml").read_text(
+        encoding="utf-8"
+    )
     return {name: tuple(subs) for name, subs in tomllib.loads(text).items()}
 
 
@@ -135,7 +137,7 @@ def _podcast(table: dict[str, Any], path: Path) -> Podcast:
     if podcast.email is not None and "@" not in podcast.email:
         raise ConfigError(f"podcast.email {podcast.email!r} is not an e-mail address", path=path)
     if podcast.image is not None:
-        from suaraberita.cover import load_cover
+        from suaraberita.audio.cover import load_cover
 
         load_cover(podcast.image)  # fails early with the image's own problem
     return podcast

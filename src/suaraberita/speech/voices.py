@@ -10,18 +10,7 @@ from typing import Any
 
 from suaraberita.errors import ConfigError
 from suaraberita.files import read_toml
-
-
-@dataclass(frozen=True)
-class Pauses:
-    """Silence (seconds) placed after each kind of utterance."""
-
-    after_title: float = 1.0
-    between_sentences: float = 0.3
-    between_paragraphs: float = 0.6
-    after_heading: float = 0.5
-    before_section: float = 1.2
-    end: float = 1.5
+from suaraberita.text.script import Pauses
 
 
 @dataclass(frozen=True)
@@ -48,7 +37,7 @@ class Voice:
     pitch: int = 50
     tempo: float = 1.0  # pitch-preserving speed factor applied to the finished audio
     description: str = ""
-    pauses: Pauses = Pauses()
+    pauses: Pauses = Pauses()  # noqa: RUF009 (frozen, so one shared default is safe)
     path: Path | None = None  # the profile it was loaded from
     fallback: str = ""  # voice to narrate with when this one's service cannot be reached
     lexicon: Path | None = None  # TSV of word -> spoken form, read before the built-in rules
@@ -65,10 +54,11 @@ _LIMITS: dict[str, tuple[type, float, float]] = {
 
 def builtin_voice_dir() -> Path:
     """Profiles shipped in the wheel, or the repository's voices/ in a source checkout."""
-    packaged = Path(str(files("suaraberita"))) / "voices"
+    package = Path(str(files("suaraberita")))
+    packaged = package / "voices"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "voices"
+    return package.resolve().parents[1] / "voices"  # src/suaraberita -> the repository
 
 
 def voice_dirs(workdir: Path) -> tuple[Path, ...]:

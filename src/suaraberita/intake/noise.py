@@ -125,8 +125,8 @@ def load_rules(path: Path) -> tuple[Rule, ...]:
 @cache
 def default_rules() -> tuple[Rule, ...]:
     """The built-in rules, read once from the package data."""
-    text = (files("suaraberita") / "data" / "noise.toml").read_text(encoding="utf-8")
-    return parse_rules(tomllib.loads(text), "suaraberita/data/noise.toml")
+    text = (files("suaraberita.intake") / "data" / "noise.toml").read_text(encoding="utf-8")
+    return parse_rules(tomllib.loads(text), "suaraberita/intake/data/noise.toml")
 
 
 def is_noise(paragraph: str, title: str, rules: Iterable[Rule] | None = None) -> str | None:

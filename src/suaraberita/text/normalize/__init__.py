@@ -1,7 +1,7 @@
 """Indonesian text normalisation: turn written news text into words a newsreader says.
 
 `normalize` runs one paragraph through `PASSES`, an ordered tuple of small ``str -> str``
-functions (the gTTS pre-processor style). Word lists live in ``suaraberita/data/``.
+functions (the gTTS pre-processor style). Word lists live in ``suaraberita/text/data/``.
 The output holds no ASCII digit, no ``/`` and no all-caps initialism, because espeak-ng
 mangles those (and its number state leaks between calls); normalising twice changes
 nothing.
@@ -46,7 +46,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from suaraberita.errors import ConfigError
-from suaraberita.numbers import (
+from suaraberita.text.numbers import (
     MAX_SCALE_DIGITS,
     parse_number,
     spell_digits,
@@ -74,7 +74,7 @@ _LONG_DIGITS = 16  # a plain digit run this long is an ID, read digit by digit
 @functools.cache
 def _rows(name: str) -> tuple[tuple[str, ...], ...]:
     """Rows of a tab-separated data file, without comments and blank lines."""
-    text = (files("suaraberita") / "data" / name).read_text(encoding="utf-8")
+    text = (files("suaraberita.text") / "data" / name).read_text(encoding="utf-8")
     rows = []
     for line in text.splitlines():
         if line.strip() and not line.startswith("#"):

@@ -5,7 +5,7 @@ gTTS builds the request (`gTTS._prepare_requests`: the batchexecute body, header
 do ourselves:
 
 - cut each utterance into pieces of at most 100 characters at clause boundaries
-  (`suaraberita.chunking`), instead of gTTS's mid-clause cuts;
+  (`suaraberita.text.chunking`), instead of gTTS's mid-clause cuts;
 - send the requests with `requests` sessions: a timeout per request (a deadline for the
   whole exchange, not only for each read: see `_Deadline`), at most
   `concurrency` in flight and at most `requests_per_second` started per second, across
@@ -49,13 +49,13 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from suaraberita.cache import cache_key
-from suaraberita.chunking import GOOGLE_LIMIT, split_text
-from suaraberita.engines import Pcm
 from suaraberita.errors import AudioError, ConfigError, EngineError, NetworkError
+from suaraberita.sound import Pcm
+from suaraberita.text.chunking import GOOGLE_LIMIT, split_text
 
 if TYPE_CHECKING:
     from suaraberita.cache import Cache
-    from suaraberita.voices import Voice
+    from suaraberita.speech.voices import Voice
 
 SAMPLE_RATE = 24000  # what Google sends (mono MP3); every piece is decoded to this rate
 RPC_PATH = "_/TranslateWebserverUi/data/batchexecute"
@@ -199,11 +199,11 @@ class GoogleEngine:
 
     def synthesize_all(self, texts: Sequence[str]) -> Generator[Pcm, None, None]:
         """One Pcm per text, in order, fetching up to WINDOW pieces ahead."""
-        from suaraberita.audio import _pydub, ffmpeg_path
+        from suaraberita.sound import ffmpeg_path, load_pydub
 
         if self._ffmpeg is None:
             self._ffmpeg = ffmpeg_path()
-        _pydub()  # import it here, once, not in the worker threads
+        load_pydub()  # import it here, once, not in the worker threads
         plans = [self.pieces(text) for text in texts]
         jobs = [piece for pieces in plans for piece in pieces]
         run = _Run(self)
@@ -239,7 +239,7 @@ class GoogleEngine:
 
     def _join(self, parts: list[Pcm]) -> Pcm:
         """Trimmed pieces with a short gap between them."""
-        from suaraberita.audio import trim_silence
+        from suaraberita.sound import trim_silence
 
         gap = bytes(2 * round(self.settings.piece_gap * SAMPLE_RATE))
         speech = [trim_silence(part).data for part in parts]

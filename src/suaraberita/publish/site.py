@@ -19,12 +19,12 @@ from urllib.parse import quote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from suaraberita.feed import clock
+from suaraberita.audio.tags import Chapter
+from suaraberita.audio.transcript import Cue
 from suaraberita.files import atomic_write
+from suaraberita.publish.feed import clock
+from suaraberita.publish.store import Episode
 from suaraberita.settings import Podcast
-from suaraberita.store import Episode
-from suaraberita.tags import Chapter
-from suaraberita.transcript import Cue
 
 INDEX_NAME = "index.html"
 ASSETS_DIR = "assets"
@@ -60,7 +60,7 @@ def render_site(
     that are gone. Returns the files that changed. Call with the folder lock held."""
     written: list[Path] = []
     for name in ASSET_NAMES:
-        data = (files("suaraberita") / "static" / name).read_bytes()
+        data = (files("suaraberita.publish") / "static" / name).read_bytes()
         _write(output / ASSETS_DIR / name, data, written)
     pages = {INDEX_NAME}
     for episode in episodes:
@@ -133,7 +133,7 @@ def read_vtt(path: Path) -> tuple[Cue, ...]:
     file is missing or unreadable.
 
     >>> import tempfile
-    >>> from suaraberita.transcript import render_vtt
+    >>> from suaraberita.audio.transcript import render_vtt
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     vtt = Path(folder) / "a.vtt"
     ...     _ = vtt.write_text(render_vtt([Cue(1.5, 62.25, ("A & B <b>", "-->"))]))
@@ -236,7 +236,7 @@ def _megabytes(size: int) -> str:
 @cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("suaraberita", "templates"),
+        loader=jinja2.PackageLoader("suaraberita.publish", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -2,54 +2,16 @@
 
 from __future__ import annotations
 
-import io
-import wave
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from suaraberita.errors import ConfigError
+from suaraberita.sound import Pcm
 
 if TYPE_CHECKING:
     from suaraberita.cache import Cache
-    from suaraberita.voices import Voice
-
-
-@dataclass(frozen=True)
-class Pcm:
-    """Mono signed 16-bit little-endian samples."""
-
-    data: bytes
-    rate: int
-
-    @property
-    def frames(self) -> int:
-        return len(self.data) // 2
-
-    @property
-    def seconds(self) -> float:
-        return self.frames / self.rate
-
-    def to_wav(self) -> bytes:
-        """A mono 16-bit WAV file of these samples (how the cache stores PCM)."""
-        buffer = io.BytesIO()
-        with wave.open(buffer, "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(self.rate)
-            out.writeframes(self.data)
-        return buffer.getvalue()
-
-    @classmethod
-    def from_wav(cls, data: bytes) -> Pcm:
-        """Read what `to_wav` wrote; ValueError if it is not mono 16-bit WAV."""
-        try:
-            with wave.open(io.BytesIO(data), "rb") as wav:
-                if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
-                    raise ValueError("not mono 16-bit audio")
-                return cls(wav.readframes(wav.getnframes()), wav.getframerate())
-        except (wave.Error, EOFError) as exc:
-            raise ValueError(f"not a WAV file: {exc}") from exc
+    from suaraberita.speech.voices import Voice
 
 
 @dataclass(frozen=True)
@@ -87,13 +49,13 @@ EngineFactory = Callable[["Voice", EngineOptions], Engine]
 
 
 def _espeak(voice: Voice, options: EngineOptions) -> Engine:
-    from suaraberita.engines.espeak import EspeakEngine
+    from suaraberita.speech.espeak import EspeakEngine
 
     return EspeakEngine(voice, cache=options.cache)
 
 
 def _gtts(voice: Voice, options: EngineOptions) -> Engine:
-    from suaraberita.engines.google import GoogleEngine
+    from suaraberita.speech.google import GoogleEngine
 
     return GoogleEngine(voice, cache=options.cache, base_url=options.gtts_url)
 

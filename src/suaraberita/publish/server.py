@@ -100,7 +100,7 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     (None, None, None)
     >>> byte_range("bytes=1000-", 1000)
     Traceback (most recent call last):
-    suaraberita.server.NotServedError: Requested Range Not Satisfiable
+    suaraberita.publish.server.NotServedError: Requested Range Not Satisfiable
     """
     if header is None:
         return None

@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from suaraberita.audio.tags import Chapter
 from suaraberita.errors import FeedError
 from suaraberita.files import alive
-from suaraberita.tags import Chapter
 
 SCHEMA_VERSION = 4
 _MIGRATIONS = {

@@ -9,17 +9,14 @@ import signal
 import subprocess
 import tempfile
 import threading
-import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
-from suaraberita.engines import Pcm
 from suaraberita.errors import AudioError
+from suaraberita.sound import Pcm, ffmpeg_hint, ffmpeg_path, start_error, trim_silence
 
-SILENCE_DBFS = -50.0  # quieter than this at an utterance's edge counts as silence
-EDGE_MARGIN_MS = 15  # keep a sliver so plosives and breaths are not clipped
 LIMITER_HEADROOM = 1.5  # dB below the true-peak ceiling: the limiter sees sample peaks only
 MAX_GAIN = 30.0  # dB; more would only lift noise
 PLAN_SECONDS = 60.0  # the gain is planned from the first minute: a voice's level is steady
@@ -61,59 +58,6 @@ class Rendered:
     spans: tuple[Span, ...]  # one per utterance, in order
     duration: float  # seconds of audio written
     loudness: Loudness  # of the encoded result
-
-
-def ffmpeg_path() -> str:
-    """The ffmpeg binary shipped by imageio-ffmpeg (no system ffmpeg needed)."""
-    import imageio_ffmpeg
-
-    try:
-        return str(imageio_ffmpeg.get_ffmpeg_exe())
-    except RuntimeError as exc:
-        raise AudioError(f"no ffmpeg binary: {exc}", hint="reinstall imageio-ffmpeg") from exc
-
-
-def ffmpeg_hint(binary: str) -> str:
-    """What to do when the ffmpeg binary itself fails (names it: it may be a wrong one)."""
-    return (
-        f"the ffmpeg at {binary} does not work; if IMAGEIO_FFMPEG_EXE names it, fix or "
-        "unset that variable, else reinstall imageio-ffmpeg"
-    )
-
-
-def _start_error(binary: str, exc: OSError) -> AudioError:
-    reason = exc.strerror or str(exc)
-    return AudioError(f"cannot start ffmpeg ({binary}): {reason}", hint=ffmpeg_hint(binary))
-
-
-def _pydub() -> Any:
-    """Import pydub pointed at our ffmpeg, without its warning about a missing system one."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        import pydub
-        import pydub.silence
-    pydub.AudioSegment.converter = ffmpeg_path()
-    return pydub
-
-
-def trim_silence(pcm: Pcm) -> Pcm:
-    """Cut the engine's leading and trailing silence, so our pauses are exact."""
-    pydub = _pydub()
-    detect = pydub.silence.detect_leading_silence
-
-    if not pcm.data:
-        return pcm
-    segment = pydub.AudioSegment(data=pcm.data, sample_width=2, frame_rate=pcm.rate, channels=1)
-    lead = detect(segment, silence_threshold=SILENCE_DBFS, chunk_size=5)
-    trail = detect(segment.reverse(), silence_threshold=SILENCE_DBFS, chunk_size=5)
-    total = len(segment)
-    start = max(0, lead - EDGE_MARGIN_MS)
-    end = min(total, total - trail + EDGE_MARGIN_MS)
-    if end <= start:
-        return Pcm(b"", pcm.rate)
-    first = int(start * pcm.rate / 1000)
-    last = int(end * pcm.rate / 1000)
-    return Pcm(pcm.data[first * 2 : last * 2], pcm.rate)
 
 
 def render(
@@ -235,7 +179,7 @@ def _clip(binary: str, path: Path, fmt: AudioFormat) -> _Segment:
     try:
         proc = subprocess.run(args, capture_output=True, check=False)
     except OSError as exc:
-        raise _start_error(binary, exc) from exc
+        raise start_error(binary, exc) from exc
     log = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0 or not proc.stdout:
         last = log.strip().splitlines()[-1] if log.strip() else "no audio"
@@ -363,7 +307,7 @@ class _Ffmpeg:
             )
         except OSError as exc:
             self._log.close()
-            raise _start_error(binary, exc) from exc
+            raise start_error(binary, exc) from exc
         self._binary = binary
 
         self._queue: queue.Queue[bytes | None] | None = None

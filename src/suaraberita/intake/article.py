@@ -2,7 +2,7 @@
 
 Both shapes end up as the same list of blocks (paragraphs and headings), which one
 function turns into an `Article`: title, subtitle, intro, sections, with publisher
-noise removed by `suaraberita.noise`.
+noise removed by `suaraberita.intake.noise`.
 
 >>> article = parse_article("Judul Berita\\n\\nParagraf pembuka.\\n\\n1. Bagian satu\\n\\nIsi.")
 >>> article.title, article.intro, article.sections[0].number, article.sections[0].heading
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from suaraberita.errors import InputError
-from suaraberita.noise import clean, is_noise
+from suaraberita.intake.noise import clean, is_noise
 
 if TYPE_CHECKING:  # the Markdown and YAML parsers load only for Markdown input
     from markdown_it import MarkdownIt

@@ -10,8 +10,8 @@ from email.utils import format_datetime
 from html import escape
 from urllib.parse import urlsplit
 
+from suaraberita.publish.store import Episode
 from suaraberita.settings import Podcast, url_in
-from suaraberita.store import Episode
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"

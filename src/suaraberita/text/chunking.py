@@ -120,7 +120,7 @@ def split_text(text: str, limit: int = GOOGLE_LIMIT) -> tuple[str, ...]:
 @functools.cache
 def clause_words() -> frozenset[str]:
     """Lowercase words before which a cut at a space sounds least abrupt."""
-    text = files("suaraberita").joinpath("data/clause_words.txt").read_text(encoding="utf-8")
+    text = files("suaraberita.text").joinpath("data/clause_words.txt").read_text(encoding="utf-8")
     return frozenset(
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     )

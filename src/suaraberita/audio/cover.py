@@ -26,7 +26,7 @@ class Cover:
 
 def default_cover() -> Cover:
     """The package's own 1400x1400 PNG (made by scripts/make-cover.sh)."""
-    data = (files("suaraberita") / "data" / "cover.png").read_bytes()
+    data = (files("suaraberita.audio") / "data" / "cover.png").read_bytes()
     return parse_cover(data, Path("cover.png"))
 
 

@@ -6,7 +6,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from suaraberita.audio import Span
+from suaraberita.audio.render import Span
 
 LINE_MAX = 65  # characters per caption line
 LINES_PER_CUE = 2

@@ -8,12 +8,12 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from suaraberita.cache import cache_key
-from suaraberita.engines import Pcm
 from suaraberita.errors import EngineError
+from suaraberita.sound import Pcm
 
 if TYPE_CHECKING:
     from suaraberita.cache import Cache
-    from suaraberita.voices import Voice
+    from suaraberita.speech.voices import Voice
 
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
 _CHARS_UTF8 = 1

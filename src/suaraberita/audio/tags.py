@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from suaraberita.cover import Cover
+from suaraberita.audio.cover import Cover
 from suaraberita.errors import AudioError
 
 _NO_OFFSET = 0xFFFFFFFF  # CHAP byte offsets unused: players seek by time

@@ -8,9 +8,9 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from suaraberita.cover import MAX_SIDE, MIN_SIDE, parse_cover
+from suaraberita.audio.cover import MAX_SIDE, MIN_SIDE, parse_cover
 from suaraberita.errors import ConfigError
-from suaraberita.feed import ATOM, ITUNES, PODCAST, podcast_guid
+from suaraberita.publish.feed import ATOM, ITUNES, PODCAST, podcast_guid
 from suaraberita.settings import Podcast, apple_categories
 
 _NS = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM}
