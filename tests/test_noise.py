@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from suaraberita.errors import ConfigError
-from suaraberita.intake.noise import Rule, clean, default_rules, is_noise, load_rules, sift
+from suaraberita.intake.clutter import clean, sift_paragraphs
+from suaraberita.intake.noise import Rule, default_rules, is_noise, load_rules
 
 TITLE = "Warga Tirtasari Tanam Ribuan Pohon Mangga"
 
@@ -15,7 +16,7 @@ TITLE = "Warga Tirtasari Tanam Ribuan Pohon Mangga"
 def test_default_rules_load_once_and_have_unique_names() -> None:
     rules = default_rules()
     assert rules is default_rules()
-    assert len({rule.name for rule in rules}) == len(rules)
+    assert len({rule.name for rule in rules.rules}) == len(rules.rules)
 
 
 # --- each rule drops --------------------------------------------------------------
@@ -90,7 +91,7 @@ def test_byline(line: str) -> None:
 
 def test_byline_takes_the_tagline_after_it() -> None:
     paragraphs = ["Isi terakhir.", "Wulan Photo Verified Writer Wulan", "Suka Jalan Kaki"]
-    assert sift(paragraphs, TITLE) == (
+    assert sift_paragraphs(paragraphs, TITLE) == (
         ("Isi terakhir.", None),
         ("Wulan Photo Verified Writer Wulan", "byline"),
         ("Suka Jalan Kaki", "trailer-tagline"),
@@ -107,18 +108,29 @@ def test_community_footer() -> None:
 
 @pytest.mark.parametrize("line", ["Topik:", "topik :", "Tags:", "Topik: Lingkungan, Kota"])
 def test_topik(line: str) -> None:
-    assert is_noise(line, TITLE) == "footer-topik"
+    assert is_noise(line, TITLE) == "tags-label"
 
 
-def test_topik_takes_the_tag_bullets_after_it() -> None:
-    paragraphs = ["Topik:", "• Lingkungan", "- Tirtasari", "* Kota", "·Pohon"]
-    assert [rule for _, rule in sift(paragraphs, TITLE)] == [
-        "footer-topik",
-        "trailer-bullet",
-        "trailer-bullet",
-        "trailer-bullet",
-        "trailer-bullet",
+def test_topik_ends_the_article() -> None:
+    paragraphs = [
+        "Warga menanam dua ribu bibit mangga di bantaran sungai pada Minggu pagi.",
+        "Topik:",
+        "• Lingkungan",
+        "- Tirtasari",
+        "Pohon mangga di tepi sungai.",
     ]
+    assert [rule for _, rule in sift_paragraphs(paragraphs, TITLE)] == [
+        None,
+        "tags-label",
+        "after-end",
+        "after-end",
+        "after-end",
+    ]
+
+
+def test_an_end_line_before_any_sentence_ends_nothing() -> None:
+    paragraphs = ["Topik:", "Warga menanam dua ribu bibit mangga di bantaran sungai pagi ini."]
+    assert [rule for _, rule in sift_paragraphs(paragraphs, TITLE)] == ["tags-label", None]
 
 
 @pytest.mark.parametrize(
@@ -131,12 +143,12 @@ def test_topik_takes_the_tag_bullets_after_it() -> None:
     ],
 )
 def test_more_news(line: str) -> None:
-    assert is_noise(line, TITLE) == "footer-more-news"
+    assert is_noise(line, TITLE) == "more-headlines"
 
 
 def test_whole_trailing_block_of_the_reference_shape() -> None:
     paragraphs = [
-        "Paragraf terakhir artikel.",
+        "Paragraf terakhir artikel ini cukup panjang untuk jadi kalimat berita.",
         "Baca Juga: Artikel lain",
         "Wulan Pertiwi Photo Verified Writer Wulan Pertiwi",
         "Suka Jalan Kaki",
@@ -145,7 +157,7 @@ def test_whole_trailing_block_of_the_reference_shape() -> None:
         "• Lingkungan",
         "Berita Terkini Lainnya",
     ]
-    assert clean(paragraphs, TITLE) == ("Paragraf terakhir artikel.",)
+    assert clean(paragraphs, TITLE) == (paragraphs[0],)
 
 
 # --- look-alikes stay -------------------------------------------------------------------
@@ -202,8 +214,8 @@ def test_trailing_block_closes_at_a_real_paragraph() -> None:
         "Tirtasari, IDN Times – Warga menanam pohon.",
         "Pohon mangga",  # short, but the block is closed: it stays
     ]
-    assert clean(paragraphs, TITLE) == (
-        "Tirtasari, IDN Times – Warga menanam pohon.",
+    assert clean(paragraphs, TITLE) == (  # the dateline loses the outlet
+        "Tirtasari, Warga menanam pohon.",
         "Pohon mangga",
     )
 
@@ -238,7 +250,7 @@ def test_own_rules_file(tmp_path: Path) -> None:
         "ignore_case = false\nmax_words = 1\n",
     )
     rules = load_rules(path)
-    assert rules == (Rule("iklan", "drop", "^ADVERTISEMENT$", False, 1),)
+    assert rules.rules == (Rule("iklan", "drop", "^ADVERTISEMENT$", False, 1, source=str(path)),)
     assert clean(["ADVERTISEMENT", "advertisement", "Isi."], TITLE, rules) == (
         "advertisement",
         "Isi.",
@@ -270,3 +282,15 @@ def test_bad_rules_file(tmp_path: Path, text: str, match: str) -> None:
 def test_missing_rules_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read"):
         load_rules(tmp_path / "tidak-ada.toml")
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("Elon Musk (AFP)", "caption-agency"),
+        ("Sukses", "liputan6-toast"),
+        ("Warga antre di halte bus. Ilustrasi (arn/fas)", None),  # a sign-off, not a credit
+    ],
+)
+def test_short_lines(line: str, rule: str | None) -> None:
+    assert is_noise(line, TITLE) == rule

@@ -62,8 +62,9 @@ def _narrate_one(
     progress: Progress | None,
 ) -> Outcome:
     try:
-        limit = options.settings.input.max_bytes
-        article = load_article(source, stdin if source == "-" else None, limit)
+        settings = options.settings
+        data = stdin if source == "-" else None
+        article = load_article(source, data, settings.input.max_bytes, settings.noise)
         script = make_script(article, options.voice, lexicon)
         ticker = progress(source, len(script.utterances)) if progress else nullcontext(None)
         with ticker as tick:

@@ -154,18 +154,27 @@ def narrate(
 @click.argument("file", metavar="FILE")
 @voice_option
 @config_option
-def preview(file: str, voice: str, config: Path | None) -> None:
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="First list every line left out or taken as metadata, and the rule that did it.",
+)
+def preview(file: str, voice: str, config: Path | None, explain: bool) -> None:
     """Print the chapters and the exact text that will be spoken, then how many Google
     requests it needs and how long the episode will be.
 
-    Example: suaraberita preview examples/bus-listrik-tirtasari.txt
+    Example: suaraberita preview --explain examples/bus-listrik-tirtasari.txt
     """
     from suaraberita.pipeline import estimate, load_article, make_script
 
-    limit = _settings(config, None).input.max_bytes
+    settings = _settings(config, None)
+    limit = settings.input.max_bytes
     profile, lexicon = _voice_and_lexicon(voice)
     stdin = click.get_binary_stream("stdin").read(limit + 1) if file == "-" else None
-    script = make_script(load_article(file, stdin, limit), profile, lexicon)
+    article = load_article(file, stdin, limit, settings.noise)
+    if explain:
+        _explain(article)
+    script = make_script(article, profile, lexicon)
     for number, part in enumerate(script.parts, start=1):
         click.echo(f"== Chapter {number}: {part.title}")
         for utterance in part.utterances:
@@ -179,6 +188,23 @@ def preview(file: str, voice: str, config: Path | None) -> None:
             f"{guess.cached} already cached, {guess.requests - guess.cached} to send)"
         )
     click.echo(f"Expected duration: about {minutes}:{seconds:02d} ({guess.characters} characters)")
+
+
+def _explain(article: Any) -> None:
+    """What the page gave besides its text, and each line left out with its rule."""
+    meta = article.meta
+    click.echo(f"== Title: {article.title}")
+    for label, value in (
+        ("Subtitle", article.subtitle),
+        ("Author", meta.author),
+        ("Date", meta.date),
+    ):
+        click.echo(f"   {label}: {value or '-'}")
+    click.echo(f"== Left out or changed: {len(article.dropped)} lines")
+    for item in article.dropped:
+        detail = f" ({item.detail})" if item.detail else ""
+        click.echo(f"{item.line:>5}  {item.rule}{detail}: {item.text}")
+    click.echo()
 
 
 @cli.command()

@@ -29,9 +29,10 @@ from suaraberita.intake.article import (
     parse_article,
     read_article_file,
 )
+from suaraberita.intake.noise import Rules, default_rules
 from suaraberita.publish.feed import render_feed
 from suaraberita.publish.store import Episode, Store, episode_files
-from suaraberita.settings import Podcast, Settings
+from suaraberita.settings import NoiseSettings, Podcast, Settings
 from suaraberita.sound import Pcm
 from suaraberita.speech.engine import Engine, EngineOptions, create_engine
 from suaraberita.speech.voices import Voice
@@ -106,13 +107,23 @@ def _up_to_date(output: Path, episode: Episode | None, wanted: str) -> bool:
 
 
 def load_article(
-    source: str, stdin: bytes | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    source: str,
+    stdin: bytes | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    noise: NoiseSettings | None = None,
 ) -> Article:
-    """Read a file (or standard input for '-') of at most `max_bytes` and parse it."""
+    """Read a file (or standard input for '-') of at most `max_bytes` and parse it,
+    with the built-in noise rules and a newsroom's own `noise` patterns."""
+    rules = noise_rules(noise or NoiseSettings())
     if source == "-":
         text = decode_article_bytes(stdin or b"", "<stdin>", max_bytes)
-        return parse_article(text, "<stdin>")
-    return parse_article(read_article_file(Path(source), max_bytes), source)
+        return parse_article(text, "<stdin>", rules=rules)
+    return parse_article(read_article_file(Path(source), max_bytes), source, rules=rules)
+
+
+def noise_rules(noise: NoiseSettings) -> Rules:
+    """The built-in rules after the [noise] patterns of the settings."""
+    return default_rules().with_user(noise.drop, noise.keep)
 
 
 LEXICON_NAME = "lexicon.tsv"

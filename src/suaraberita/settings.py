@@ -54,11 +54,22 @@ MAX_BYTES_RANGE = (1_000, 100_000_000)
 
 
 @dataclass(frozen=True)
+class NoiseSettings:
+    """A newsroom's own noise patterns: the [noise] table. `drop` patterns drop a line
+    of a pasted page (before the built-in rules); `keep` patterns protect a line from
+    every rule. Python regexes, matched ignoring case."""
+
+    drop: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     podcast: Podcast = field(default_factory=Podcast)
     audio: AudioFormat = field(default_factory=AudioFormat)
     path: Path | None = None  # the file they came from
     input: InputLimits = field(default_factory=InputLimits)
+    noise: NoiseSettings = field(default_factory=NoiseSettings)
 
 
 def url_in(base_url: str, file_name: str) -> str:
@@ -88,16 +99,19 @@ def find_settings(explicit: Path | None, workdir: Path) -> Settings:
 
 def load_settings(path: Path) -> Settings:
     raw = read_toml(path, "settings file")
-    unknown = set(raw) - {"podcast", "audio", "input"}
+    unknown = set(raw) - {"podcast", "audio", "input", "noise"}
     if unknown:
         name = sorted(unknown)[0]
         raise ConfigError(
-            f"unknown table {name!r}", path=path, hint="use [podcast], [audio] and [input]"
+            f"unknown table {name!r}",
+            path=path,
+            hint="use [podcast], [audio], [input] and [noise]",
         )
     podcast = _podcast(_table(raw, "podcast", path), path)
     audio = _audio(_table(raw, "audio", path), path)
     limits = _input(_table(raw, "input", path), path)
-    return Settings(podcast, audio, path, limits)
+    noise = _noise(_table(raw, "noise", path), path)
+    return Settings(podcast, audio, path, limits, noise)
 
 
 def _table(raw: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
@@ -177,6 +191,28 @@ def _input(table: dict[str, Any], path: Path) -> InputLimits:
     return limits
 
 
+def _noise(table: dict[str, Any], path: Path) -> NoiseSettings:
+    values: dict[str, tuple[str, ...]] = {}
+    for key, value in table.items():
+        if key not in ("drop", "keep"):
+            raise ConfigError(f"unknown key noise.{key}", path=path, hint="keys: drop, keep")
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ConfigError(
+                f"noise.{key} must be a list of patterns",
+                path=path,
+                hint="for example: drop = ['^Simak berita kami', '^Iklan$']",
+            )
+        values[key] = tuple(value)
+    noise = NoiseSettings(**values)
+    from suaraberita.intake.noise import default_rules
+
+    try:
+        default_rules().with_user(noise.drop, noise.keep)  # a bad regex fails here
+    except ConfigError as error:
+        raise ConfigError(f"[noise]: {error.message}", path=path, hint=error.hint) from None
+    return noise
+
+
 def _typed(table: dict[str, Any], kind: type, name: str, path: Path) -> dict[str, Any]:
     """Check keys and value types against a dataclass's fields."""
     known = {f.name: f for f in fields(kind)}
@@ -247,4 +283,10 @@ STARTER = """\
 
 [input]
 # max_bytes = 2000000                  # a larger article file is refused (a wrong file)
+
+[noise]
+# Your own lines to leave out of pasted pages, and lines never to leave out (Python
+# regexes, ignoring case); `suaraberita preview --explain FILE` shows what was dropped.
+# drop = ['^Simak juga siaran kami', '^Baca edisi cetak']
+# keep = ['^Editor senior']
 """

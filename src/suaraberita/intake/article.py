@@ -16,14 +16,15 @@ import datetime as dt
 import re
 import stat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from suaraberita.errors import InputError
-from suaraberita.intake.noise import clean, is_noise
+from suaraberita.intake.clutter import Dropped, Sifted, Unit, sift
+from suaraberita.intake.noise import Rules, default_rules
 
 if TYPE_CHECKING:  # the Markdown and YAML parsers load only for Markdown input
     from markdown_it import MarkdownIt
@@ -60,10 +61,11 @@ class Article:
     subtitle: str | None = None
     meta: Meta = field(default_factory=Meta)
     source: str = "-"  # file name the article came from, for messages
+    dropped: tuple[Dropped, ...] = ()  # page clutter left out, and why (preview --explain)
 
 
 KINDS = ("auto", "markdown", "text")
-MAX_SUBTITLE_WORDS = 12  # a longer second line is the first paragraph, not a subtitle
+MAX_PLAIN_HEADING_WORDS = 10  # an unnumbered heading in pasted text is no longer
 MAX_HEADING_WORDS = 15  # "1. ..." lines longer than this are numbered sentences
 DEFAULT_MAX_BYTES = 2_000_000
 
@@ -190,6 +192,7 @@ class _Block:
     text: str
     level: int = 0
     link: str | None = None  # first http(s) link of a heading
+    line: int = 0  # where it starts in the input, 1-based
 
 
 @dataclass(frozen=True)
@@ -213,10 +216,13 @@ def detect_kind(text: str) -> str:
     return "text"
 
 
-def parse_article(text: str, source: str = "-", kind: str = "auto") -> Article:
+def parse_article(
+    text: str, source: str = "-", kind: str = "auto", rules: Rules | None = None
+) -> Article:
     """Parse article text. Raises InputError naming `source` when it is not an article.
 
-    `kind` is "auto", "markdown" or "text" (text pasted from a news page).
+    `kind` is "auto", "markdown" or "text" (text pasted from a news page); `rules` are
+    the noise rules (the built-in ones by default).
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
@@ -224,13 +230,20 @@ def parse_article(text: str, source: str = "-", kind: str = "auto") -> Article:
     text = _not_empty(normalise_newlines(text), source, hint)
     if kind == "auto":
         kind = detect_kind(text)
-    parse = _parse_markdown if kind == "markdown" else _parse_text
-    head, blocks = parse(text, source)
-    return _assemble(head, blocks, source)
+    rules = rules or default_rules()
+    if kind == "markdown":
+        head, blocks = _parse_markdown(text, source)
+        head, blocks, dropped = _sift_markdown(head, blocks, rules)
+    else:
+        head, blocks, dropped = _parse_text(text, source, rules)
+    return replace(_assemble(head, blocks, source, had_text=bool(dropped)), dropped=dropped)
 
 
-def _assemble(head: _Head, blocks: Sequence[_Block], source: str) -> Article:
-    """Split blocks into intro and sections, and drop publisher noise from each."""
+def _assemble(
+    head: _Head, blocks: Sequence[_Block], source: str, had_text: bool = False
+) -> Article:
+    """Split blocks (noise already sifted out) into intro and sections; `had_text`:
+    lines were left out as noise, so an empty body is all noise."""
     intro: list[str] = []
     sections: list[tuple[_Block, list[str]]] = []
     for block in blocks:
@@ -238,17 +251,17 @@ def _assemble(head: _Head, blocks: Sequence[_Block], source: str) -> Article:
             sections.append((block, []))
         else:
             (sections[-1][1] if sections else intro).append(block.text)
-    body = tuple(_body(intro, head.title))
-    parts = tuple(_section(heading, paragraphs, head.title) for heading, paragraphs in sections)
+    body = tuple(_body(intro))
+    parts = tuple(_section(heading, paragraphs) for heading, paragraphs in sections)
     if not body and not any(part.paragraphs for part in parts):
-        raise _no_body(source, had_text=bool(intro) or any(p for _, p in sections))
+        raise _no_body(source, had_text=had_text or bool(intro) or any(p for _, p in sections))
     return Article(head.title, body, parts, head.subtitle, head.meta, source)
 
 
-def _section(heading: _Block, paragraphs: list[str], title: str) -> Section:
+def _section(heading: _Block, paragraphs: list[str]) -> Section:
     """One section; "1. Judul" gives number 1 and heading "Judul"."""
     number, text = _split_number(heading.text)
-    return Section(text, tuple(_body(paragraphs, title)), number, heading.link)
+    return Section(text, tuple(_body(paragraphs)), number, heading.link)
 
 
 def _split_number(heading: str) -> tuple[int | None, str]:
@@ -257,10 +270,10 @@ def _split_number(heading: str) -> tuple[int | None, str]:
     return (int(match[1]), match[2]) if match else (None, heading)
 
 
-def _body(paragraphs: list[str], title: str) -> list[str]:
-    """Noise removed, then list bullets, which only served to spot tag lists; then what
-    has no letter or digit to say (a "***" separator, a lone dash)."""
-    kept = (_BULLET.sub("", paragraph) for paragraph in clean(paragraphs, title))
+def _body(paragraphs: list[str]) -> list[str]:
+    """List bullets removed, which only served to spot tag lists; then what has no
+    letter or digit to say (a "***" separator, a lone dash)."""
+    kept = (_BULLET.sub("", paragraph) for paragraph in paragraphs)
     return [paragraph for paragraph in kept if any(c.isalnum() for c in paragraph)]
 
 
@@ -292,34 +305,39 @@ def _tidy(text: str) -> str:
 # --- pasted text ---------------------------------------------------------------
 
 
-def _parse_text(text: str, source: str) -> tuple[_Head, list[_Block]]:
-    """Title line, optional subtitle line, then paragraphs and "1. Heading" lines."""
+def _parse_text(
+    text: str, source: str, rules: Rules
+) -> tuple[_Head, list[_Block], tuple[Dropped, ...]]:
+    """Lines sifted (`intake.clutter`): title, subtitle, metadata, then paragraphs and
+    headings from the lines kept."""
     lines = [_tidy(line) for line in text.split("\n")]
-    start = next((index for index, line in enumerate(lines) if line), None)
-    if start is None:
+    if not any(lines):
         raise _no_title(source)
-    title = lines[start]
-    subtitle, rest = _take_subtitle(lines, start + 1, title)
-    return _Head(title, subtitle), _text_blocks(lines[rest:])
+    done = sift([Unit(line, number) for number, line in enumerate(lines, 1)], rules)
+    if done.title is None:
+        raise _no_body(source, had_text=True)
+    title = lines[done.title]
+    subtitle = lines[done.subtitle] if done.subtitle is not None else None
+    body = [
+        "" if text is None or index in (done.title, done.subtitle) else text
+        for index, text in enumerate(done.texts)
+    ]
+    head = _Head(title, subtitle, Meta(author=done.author, date=done.date))
+    return head, _text_blocks(body), done.dropped
 
 
-def _take_subtitle(lines: list[str], start: int, title: str) -> tuple[str | None, int]:
-    """The line after the title is a subtitle when it is short and stands alone."""
-    index = next((i for i in range(start, len(lines)) if lines[i]), None)
-    if index is None:
-        return None, len(lines)
-    line = lines[index]
-    alone = index + 1 == len(lines) or not lines[index + 1]
-    short = len(line.split()) <= MAX_SUBTITLE_WORDS
-    if (
-        alone
-        and short
-        and not _SENTENCE_END.search(line)
-        and not _NUMBERED.match(line)
-        and is_noise(line, title) is None
-    ):
-        return line, index + 1
-    return None, start
+def _sift_markdown(
+    head: _Head, blocks: list[_Block], rules: Rules
+) -> tuple[_Head, list[_Block], tuple[Dropped, ...]]:
+    """Markdown paragraphs through the noise rules; a byline or date line found there
+    fills what the front matter left out."""
+    units = [Unit(_tidy(b.text), b.line, heading=b.level > 0) for b in blocks]
+    done: Sifted = sift(units, rules, head.title, page=False)
+    kept = [replace(b, text=t) for b, t in zip(blocks, done.texts, strict=True) if t]
+    meta = replace(
+        head.meta, author=head.meta.author or done.author, date=head.meta.date or done.date
+    )
+    return replace(head, meta=meta), kept, done.dropped
 
 
 def _text_blocks(lines: list[str]) -> list[_Block]:
@@ -341,7 +359,9 @@ def _text_blocks(lines: list[str]) -> list[_Block]:
         previous = current[-1] if current else None
         if not line:
             flush()
-        elif _is_heading_line(lines, index, previous):
+        elif _is_heading_line(lines, index, previous) or (
+            blocks and _is_plain_heading(lines, index, previous)
+        ):
             flush()
             blocks.append(_Block(line, level=2))
         else:
@@ -368,6 +388,22 @@ def _is_heading_line(lines: list[str], index: int, previous: str | None) -> bool
         return False
     following = lines[index + 1] if index + 1 < len(lines) else ""
     return not _NUMBERED.match(following)
+
+
+def _is_plain_heading(lines: list[str], index: int, previous: str | None) -> bool:
+    """ "Dampak ke eksportir": a short line of two words or more, standing alone after
+    article text, with no sentence punctuation, followed by a paragraph.
+
+    Only pasted text has these; the body must already have begun.
+    """
+    line = lines[index]
+    words = len(line.split())
+    if previous is not None or not 2 <= words <= MAX_PLAIN_HEADING_WORDS:
+        return False
+    if not (line[0].isupper() or line[0].isdigit()) or re.search(r"[.,;:!?…\"”]$", line):
+        return False
+    following = next((text for text in lines[index + 1 :] if text), "")
+    return len(following.split()) >= 8 and _SENTENCE_END.search(following) is not None
 
 
 def _continues(previous: str, line: str) -> bool:
@@ -406,7 +442,7 @@ def _parse_markdown(text: str, source: str) -> tuple[_Head, list[_Block]]:
             hint="add a line with only '---' after the last field",
         )
     head = _head_from_front_matter(data, source)
-    blocks = _markdown_blocks(tokens)
+    blocks = _markdown_blocks(tokens, offset)
     if head.title:
         if blocks and blocks[0].level == 1 and _tidy(blocks[0].text) == head.title:
             blocks = blocks[1:]  # "# Title" repeating the front matter title
@@ -427,7 +463,7 @@ def _title_from_blocks(
     return _Head(title, head.subtitle, head.meta), blocks[:index] + blocks[index + 1 :]
 
 
-def _markdown_blocks(tokens: Sequence[Token]) -> list[_Block]:
+def _markdown_blocks(tokens: Sequence[Token], offset: int = 0) -> list[_Block]:
     """Headings and paragraphs (list items and quotes included); a table row becomes a
     paragraph of its cells, read as a list; HTML and code are skipped."""
     blocks: list[_Block] = []
@@ -441,12 +477,14 @@ def _markdown_blocks(tokens: Sequence[Token]) -> list[_Block]:
         text = _inline_text(token)
         if not text:
             continue  # e.g. a paragraph holding only an image
+        line = offset + opener.map[0] + 1 if opener.map else 0
         if opener.type in ("th_open", "td_open"):
             row.append(text.rstrip(" .,;"))
         elif opener.type == "heading_open":
-            blocks.append(_Block(text, level=int(opener.tag[1:]), link=_first_link(token)))
+            level = int(opener.tag[1:])
+            blocks.append(_Block(text, level=level, link=_first_link(token), line=line))
         elif opener.type == "paragraph_open":
-            blocks.append(_Block(text))
+            blocks.append(_Block(text, line=line))
     return blocks
 
 
