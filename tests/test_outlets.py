@@ -33,6 +33,9 @@ GAPS = {
     "harianjogja-sampah-sleman": "the writer's name shares the date line after the date",
     "solopos-revitalisasi-pasar": "the writer's name shares the date line after the date",
     "viva-harga-cabai": "a related headline between paragraphs has no label to know it by",
+    "aktual-pompa-jakarta": "a short caption without a credit right under the title",
+    "lombokjournal-festival-tenun": "a caption without a credit, pasted twice on one line",
+    "pwmu-pemulihan-sekolah": "the reporter is named only in a line that repeats the title",
 }
 
 
@@ -71,7 +74,7 @@ def test_every_known_outlet_has_two_pages_and_a_rule_table() -> None:
         pages = [page for page in OUTLETS if page.stem.split("-")[0] == outlet]
         assert len(pages) >= 2, outlet
         assert outlet in tables, outlet
-    assert len(UNSEEN) >= 10
+    assert len(UNSEEN) >= 20
     assert not {page.stem.split("-")[0] for page in UNSEEN} & set(KNOWN)
 
 

@@ -46,7 +46,7 @@ _NAME_OUTLET = re.compile(
 )
 _SIGN_OFF = re.compile(
     r"(?<=[.!?\"”’])\s*\((?:[a-z]{2,8}(?:/[a-z]{2,8}){0,3}|[A-Z]{2,4}|[A-Z][a-z]{1,3}/[A-Z]-\d+"
-    r"|[A-Z]-\d+|\*)\)$"
+    r"|[A-Z]-\d+|\*|(?!(?:Reuters|Antara|Xinhua|Bernama|Kyodo|Anadolu)\))[A-Z][a-z]{1,11})\)$"
 )
 
 
@@ -311,7 +311,9 @@ class _Sieve:
         self.protected[title] = False
         if start is None or start <= title:
             start = next((i for i in live if i > title and self.sentence(i)), None)
-        if start is not None and self._furniture(title + 1, start):
+        if start is not None and (
+            self._furniture(title + 1, start) or self.opens_with_dateline(start)
+        ):
             subtitle = self._header(title, start)
         else:
             subtitle = self._plain_subtitle(title)
@@ -362,7 +364,11 @@ class _Sieve:
     def _header(self, title: int, start: int) -> int | None:
         """Between the title and the body: a subtitle, sentences, and clutter."""
         subtitle = None
-        clutter = [i for i in range(title + 1, start) if self.units[i].text and self.why[i]]
+        clutter = [
+            i
+            for i in range(title + 1, start)
+            if self.units[i].text and (self.why[i] or not self._sentence_like(i))
+        ]
         for index in range(title + 1, start):
             if not self.live(index) or self.protected[index]:
                 continue
@@ -384,6 +390,11 @@ class _Sieve:
                 self._byline_with_outlet(index)
         self._names_beside_dates(title, start)
         return subtitle
+
+    def _sentence_like(self, index: int) -> bool:
+        text = self.units[index].text
+        upper = text[:1].isupper() or text[:1].isdigit() or text[:1] in "\"“'‘("
+        return upper and _SENTENCE_END.search(text) is not None
 
     def _byline_with_outlet(self, index: int) -> None:
         """ "Nama, CNBC Indonesia" in the header: a writer and the outlet."""

@@ -27,10 +27,15 @@ _TLDS = ("com", "id", "net", "co", "tv", "news", "org", "info")
 # atomic, so "KONTAN.CO.ID" is never read as "KONTAN.CO" and a place "ID"
 _ENDS = "|".join(rf"(?<=\.{tld})" for tld in _TLDS)
 _DOMAIN = rf"(?>[A-Za-z][\w-]*(?:\.[\w-]+)+)(?:{_ENDS})"
-_DASH = r"\s*(?:-{1,2}|–|—)\s*"
+_DASH = r"\s*(?:-{1,2}|–|—|~)\s*"
 _CAPS_PLACE = r"[A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]*){0,3}"
 _PLACE = r"[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3}"
 _LOWER_WORDS = {"dan", "di", "ke"}
+# words media names are made of: "MALANG POST", "TIMESINDONESIA", "JATIMTIMES"
+_MEDIA = re.compile(
+    r"(?i)times|news|post\b|pos\b|pers\b|today|online|media|kini|daily|warta|harian|express"
+    r"|tribun|rakyat|suara|kabar|berita|info|journal|channel|zone|\btv\b|radio|\.(?:com|id|co)\b"
+)
 # an outlet nobody listed: a word with two capitals or more ("VIVA", "CNBC Indonesia")
 _BRAND = r"[A-Z][A-Za-z]*[A-Z][\w.]*(?:\s[A-Z][a-z]+)?"
 
@@ -57,6 +62,8 @@ def _patterns(outlets: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
             rf"^{named}[,.]\s*(?P<place>{_PLACE})(?:{_DASH}|\s*:\s+)",  # Liputan6.com, Jakarta -
             rf"^{named}{_DASH}(?P<place>{_CAPS_PLACE})(?:{_DASH}|\.\s+)",  # jpnn.com - MAKASSAR -
             rf"^(?P<place>{_PLACE}),\s*{_BRAND}{_DASH}",  # Jakarta, CNBC Indonesia -
+            rf"^(?P<place>[A-Z]+)\.{_DOMAIN}{_DASH}",  # MATARAM.lombokjournal.com ~
+            r"^[a-z][\w.]+\s*(?:-{1,2}|–|—|~)\s+(?=[A-Z\"“])",  # batampos – (a name, lowercase)
             rf"^{named}(?:{_DASH}|\s*:\s+)(?=\S)",  # Suara.com -
             r"^[A-Z]{3,}\.\s+(?=[A-Z])",  # RMOL. Komisi IV ...
             rf"^(?P<place>{_CAPS_PLACE}){_DASH}(?=[A-Z\"“])",  # JAKARTA -
@@ -75,9 +82,20 @@ def split_dateline(
         if match is None:
             continue
         place = match.groupdict().get("place")
+        if place and _MEDIA.search(place):
+            return _media_first(paragraph, match)
         spoken = _title_case(place) if place else None
         return Dateline(spoken, match[0], paragraph[match.end() :].lstrip())
     return None
+
+
+def _media_first(paragraph: str, match: re.Match[str]) -> Dateline:
+    """What looked like a place is an outlet ("MALANG POST -", "TIMESINDONESIA, BATU -"):
+    the place, if any, is what follows it."""
+    written = match[0]
+    after = re.match(rf",\s*(?P<place>{_CAPS_PLACE}){_DASH}", written[match.end("place") :])
+    place = _title_case(after["place"]) if after else None
+    return Dateline(place, written, paragraph[match.end() :].lstrip())
 
 
 @lru_cache(maxsize=8)

@@ -66,7 +66,7 @@ def _date_re() -> re.Pattern[str]:
     return re.compile(
         rf"(?i)(?:\b{_DAYS}\b[,\s]*)?"
         rf"(?:(?P<d>[0-3]?\d)\s*(?P<mon>{months})\.?\s*,?\s*(?P<y>(?:19|20)\d\d)"
-        rf"|(?P<d2>[0-3]?\d)/(?P<m2>[01]?\d)/(?P<y2>(?:19|20)\d\d))"
+        rf"|(?P<d2>[0-3]?\d)(?P<sep>[/-])(?P<m2>[01]?\d)(?P=sep)(?P<y2>(?:19|20)\d\d))"
         rf"(?:\s*(?:[,|/·•-]|–|—|pukul|jam)?\s*{_TIME}(?:\s*(?P<zone>WIB|WITA|WIT)\b)?)?"
     )
 
