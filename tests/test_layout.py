@@ -25,7 +25,7 @@ LAYERS = (
     ("settings",),
     ("publish",),
     ("pipeline",),
-    ("batch",),
+    ("batch", "follow"),
     ("cli",),
     ("__main__",),
 )

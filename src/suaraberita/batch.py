@@ -64,7 +64,8 @@ def _narrate_one(
     try:
         settings = options.settings
         data = stdin if source == "-" else None
-        article = load_article(source, data, settings.input.max_bytes, settings.noise)
+        limit = settings.input.max_bytes
+        article = load_article(source, data, limit, settings.noise, options.web)
         script = make_script(article, options.voice, lexicon)
         ticker = progress(source, len(script.utterances)) if progress else nullcontext(None)
         with ticker as tick:

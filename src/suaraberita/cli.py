@@ -5,16 +5,17 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from suaraberita import __version__
-from suaraberita.errors import ConfigError, ExitStatus, FeedError, SuaraberitaError
+from suaraberita.errors import ConfigError, ExitStatus, FeedError, InputError, SuaraberitaError
 from suaraberita.speech.voices import DEFAULT_VOICE
 
+WIB_ZONE = timezone(timedelta(hours=7), "WIB")  # a date given without a zone is Jakarta time
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -33,6 +34,14 @@ def config_option(command: F) -> F:
         "--config",
         type=click.Path(dir_okay=False, path_type=Path),
         help="Podcast settings file [default: ./suaraberita.toml when present].",
+    )(command)
+
+
+def refresh_option(command: F) -> F:
+    return click.option(
+        "--refresh",
+        is_flag=True,
+        help="Fetch article addresses again instead of using the copy kept in the cache.",
     )(command)
 
 
@@ -64,42 +73,117 @@ def cli(debug: bool) -> None:
     """
 
 
+def narration_options(command: F) -> F:
+    """The options of every command that narrates: voice, where, and how."""
+    for option in reversed(
+        (
+            voice_option,
+            output_option,
+            config_option,
+            base_url_option,
+            click.option(
+                "--quiet", "-q", is_flag=True, help="Print nothing but errors and warnings."
+            ),
+            click.option(
+                "--no-fallback",
+                is_flag=True,
+                help="If the voice's service (Google) cannot be reached, fail (exit 9) instead "
+                "of narrating with the voice's offline fallback.",
+            ),
+            click.option(
+                "--force", is_flag=True, help="Narrate again even when nothing has changed."
+            ),
+            refresh_option,
+            click.option(
+                "--jobs",
+                "-j",
+                type=click.IntRange(min=1),
+                help="Articles narrated at once, in separate processes "
+                "[default: the number of CPUs].",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
-@voice_option
-@output_option
-@config_option
-@base_url_option
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and warnings.")
+@narration_options
+def narrate(files: tuple[str, ...], **how: Any) -> None:
+    """Narrate articles (a news page's address, a saved web page, Markdown or pasted
+    text; '-' for standard input) into MP3 episodes with chapters, and add them to the
+    podcast feed.
+
+    Example: suaraberita narrate examples/bus-listrik-tirtasari.txt --output output
+    """
+    options, lexicon = _narrate_options(**how)
+    limit = options.settings.input.max_bytes
+    stdin = click.get_binary_stream("stdin").read(limit + 1) if "-" in files else None
+    failures = _narrate_all(files, options, lexicon, how["jobs"], how["quiet"], stdin)
+    if failures:
+        click.echo(f"{len(failures)} of {len(files)} articles failed.", err=True)
+        sys.exit(ExitStatus.PARTIAL)
+
+
+@cli.command()
+@click.argument("feed", metavar="FEED")
 @click.option(
-    "--no-fallback",
-    is_flag=True,
-    help="If the voice's service (Google) cannot be reached, fail (exit 9) instead of "
-    "narrating with the voice's offline fallback.",
+    "--limit", type=click.IntRange(min=1), help="Narrate at most N new items (the newest)."
 )
-@click.option("--force", is_flag=True, help="Narrate again even when nothing has changed.")
 @click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    help="Articles narrated at once, in separate processes [default: the number of CPUs].",
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+    help="Only items published on or after this date (YYYY-MM-DD, WIB).",
 )
-def narrate(
-    files: tuple[str, ...],
+@narration_options
+def follow(feed: str, limit: int | None, since: datetime | None, **how: Any) -> None:
+    """Narrate the new items of a news site's RSS or Atom feed (newest first) and add
+    them to the podcast feed. Cheap to run from cron: when the site says nothing changed,
+    nothing is fetched again.
+
+    Example: suaraberita follow https://www.antaranews.com/rss/terkini.xml --limit 10
+    """
+    from suaraberita.follow import FollowState, check_feed, record
+    from suaraberita.pipeline import episode_addresses
+
+    options, lexicon = _narrate_options(**how)
+    state = FollowState.load(options.output)
+    known = episode_addresses(options.output)
+    when = since.replace(tzinfo=WIB_ZONE) if since else None
+    check = check_feed(feed, state, known, limit=limit, since=when, options=options.web.fetch)
+    if check.not_modified or not check.items:
+        record(state, feed, check, (), options.output)
+        why = "not changed since the last check" if check.not_modified else "no new items"
+        if not how["quiet"]:
+            click.echo(f"Nothing to narrate: {feed} has {why}.")
+        return
+    if not how["quiet"]:
+        click.echo(f"{len(check.items)} new of {check.total} items in {feed}.")
+    urls = tuple(item.url for item in check.items)
+    failures = _narrate_all(urls, options, lexicon, how["jobs"], how["quiet"], None, alone=False)
+    # a page that is not there or not an article stays so: it is not tried again
+    retry = {source for source, error in failures if not isinstance(error, InputError)}
+    done = [url for url in urls if url not in retry]
+    record(state, feed, check, done, options.output, failed=bool(retry))
+    if failures:
+        again = f"; {len(retry)} will be tried again next time" if retry else ""
+        click.echo(f"{len(failures)} of {len(urls)} items failed{again}.", err=True)
+        sys.exit(ExitStatus.PARTIAL)
+
+
+def _narrate_options(
     voice: str,
     output: Path,
     config: Path | None,
     base_url: str | None,
-    quiet: bool,
     no_fallback: bool,
     force: bool,
-    jobs: int | None,
-) -> None:
-    """Narrate articles (Markdown or pasted text; '-' for standard input) into MP3
-    episodes with chapters, and add them to the podcast feed.
-
-    Example: suaraberita narrate examples/bus-listrik-tirtasari.txt --output output
-    """
+    refresh: bool,
+    **_: Any,
+) -> tuple[Any, dict[str, str]]:
+    """Options of a narration from the command line's; a bad setting fails here,
+    before any output."""
     from suaraberita.pipeline import NarrateOptions
     from suaraberita.speech.voices import find_voice, voice_dirs
 
@@ -108,7 +192,7 @@ def narrate(
     fallback = None
     if profile.fallback and not no_fallback:
         fallback = find_voice(profile.fallback, voice_dirs(Path.cwd()))
-    engine = _engine_options()  # a bad environment fails before any output
+    engine = _engine_options()
     _make_folder(output)
     options = NarrateOptions(
         output=output,
@@ -118,23 +202,37 @@ def narrate(
         engine=engine,
         fallback=fallback,
         force=force,
+        web=_web_options(engine, refresh),
     )
+    return options, lexicon
+
+
+def _narrate_all(
+    sources: tuple[str, ...],
+    options: Any,
+    lexicon: dict[str, str],
+    jobs: int | None,
+    quiet: bool,
+    stdin: bytes | None,
+    alone: bool = True,
+) -> list[tuple[str, Exception]]:
+    """Narrate `sources`, printing each outcome; those that failed, with their error (a
+    single article's error is raised instead when `alone`)."""
     from suaraberita.batch import narrate_many
 
-    limit = settings.input.max_bytes
-    stdin = click.get_binary_stream("stdin").read(limit + 1) if "-" in files else None
     workers = jobs or os.cpu_count() or 1
     progress = None if quiet else _Progress
-    failures: list[Exception] = []
+    failures: list[tuple[str, Exception]] = []
     cache_errors: set[str] = set()
     synthesised = False  # anything new in the cache?
-    for outcome in narrate_many(files, options, lexicon, workers, stdin, progress):
+    engine = options.engine
+    for outcome in narrate_many(sources, options, lexicon, workers, stdin, progress):
         if outcome.cache_error:
             cache_errors.add(outcome.cache_error)
         if outcome.error is not None:
-            if len(files) == 1:
+            if len(sources) == 1 and alone:
                 raise outcome.error
-            failures.append(outcome.error)
+            failures.append((outcome.source, outcome.error))
             prefix = "" if isinstance(outcome.error, SuaraberitaError) else f"{outcome.source}: "
             click.echo(f"Error: {prefix}{outcome.error}", err=True)
             continue
@@ -145,9 +243,7 @@ def narrate(
         engine.cache.trim()
     for message in sorted(cache_errors):
         _warn(message)
-    if failures:
-        click.echo(f"{len(failures)} of {len(files)} articles failed.", err=True)
-        sys.exit(ExitStatus.PARTIAL)
+    return failures
 
 
 @cli.command()
@@ -159,7 +255,8 @@ def narrate(
     is_flag=True,
     help="First list every line left out or taken as metadata, and the rule that did it.",
 )
-def preview(file: str, voice: str, config: Path | None, explain: bool) -> None:
+@refresh_option
+def preview(file: str, voice: str, config: Path | None, explain: bool, refresh: bool) -> None:
     """Print the chapters and the exact text that will be spoken, then how many Google
     requests it needs and how long the episode will be.
 
@@ -171,7 +268,8 @@ def preview(file: str, voice: str, config: Path | None, explain: bool) -> None:
     limit = settings.input.max_bytes
     profile, lexicon = _voice_and_lexicon(voice)
     stdin = click.get_binary_stream("stdin").read(limit + 1) if file == "-" else None
-    article = load_article(file, stdin, limit, settings.noise)
+    engine = _engine_options()
+    article = load_article(file, stdin, limit, settings.noise, _web_options(engine, refresh))
     if explain:
         _explain(article)
     script = make_script(article, profile, lexicon)
@@ -180,7 +278,7 @@ def preview(file: str, voice: str, config: Path | None, explain: bool) -> None:
         for utterance in part.utterances:
             click.echo(utterance.spoken)
         click.echo()
-    guess = estimate(script, profile, _engine_options())
+    guess = estimate(script, profile, engine)
     minutes, seconds = divmod(round(guess.seconds), 60)
     if profile.engine == "gtts":
         click.echo(
@@ -428,6 +526,14 @@ def cache_clear() -> None:
     store = Cache(default_cache_dir(os.environ))  # clearing needs no limit
     removed = store.clear()
     click.echo(f"Removed {removed} entries from {store.root}")
+
+
+def _web_options(engine: Any, refresh: bool) -> Any:
+    """Article addresses are fetched into the same cache as the audio."""
+    from suaraberita.intake.fetch import FetchOptions
+    from suaraberita.intake.web import WebOptions
+
+    return WebOptions(FetchOptions(refresh=refresh), engine.cache)
 
 
 def _engine_options() -> Any:

@@ -27,9 +27,10 @@ from suaraberita.intake.article import (
     Article,
     decode_article_bytes,
     parse_article,
-    read_article_file,
+    read_article_bytes,
 )
 from suaraberita.intake.noise import Rules, default_rules
+from suaraberita.intake.web import WebOptions, is_html, is_url, read_saved_page, read_url
 from suaraberita.publish.feed import render_feed
 from suaraberita.publish.store import Episode, Store, episode_files
 from suaraberita.settings import NoiseSettings, Podcast, Settings
@@ -56,6 +57,7 @@ class NarrateOptions:
     # (NetworkError); None: that is an error.
     fallback: Voice | None = None
     force: bool = False  # narrate even when the episode is up to date
+    web: WebOptions = field(default_factory=WebOptions)  # how article addresses are fetched
 
 
 @dataclass(frozen=True)
@@ -111,14 +113,22 @@ def load_article(
     stdin: bytes | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     noise: NoiseSettings | None = None,
+    web: WebOptions | None = None,
 ) -> Article:
-    """Read a file (or standard input for '-') of at most `max_bytes` and parse it,
-    with the built-in noise rules and a newsroom's own `noise` patterns."""
+    """Read an article: a web address (fetched with `web`), a saved web page, a file,
+    or standard input for '-' (at most `max_bytes`), with the built-in noise rules and a
+    newsroom's own `noise` patterns."""
     rules = noise_rules(noise or NoiseSettings())
     if source == "-":
         text = decode_article_bytes(stdin or b"", "<stdin>", max_bytes)
         return parse_article(text, "<stdin>", rules=rules)
-    return parse_article(read_article_file(Path(source), max_bytes), source, rules=rules)
+    if is_url(source):
+        return read_url(source, rules, web or WebOptions())
+    path = Path(source)
+    data = read_article_bytes(path, max_bytes)
+    if is_html(path, data[:512]):
+        return read_saved_page(path, max_bytes, rules)
+    return parse_article(decode_article_bytes(data, source), source, rules=rules)
 
 
 def noise_rules(noise: NoiseSettings) -> Rules:
@@ -233,6 +243,15 @@ def narrate(
             episode = store.put(episode)
             feed_path = publish(output, store, options.settings.podcast, cover, staging)
     return Narration(episode, audio_path, feed_path, rendered.loudness, sidecars)
+
+
+def episode_addresses(output: Path) -> set[str]:
+    """The article addresses (links and guids) of the episodes in an output folder."""
+    if not (output / STORE_NAME).is_file():
+        return set()
+    with Store(output / STORE_NAME) as store:
+        episodes = store.episodes()
+    return {e.link for e in episodes if e.link} | {e.guid for e in episodes}
 
 
 def open_store(output: Path) -> Store:

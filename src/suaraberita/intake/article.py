@@ -81,7 +81,13 @@ _INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\u2060\u00ad\ufeff")
 
 
 def read_article_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Read an article file as text, turning every OS problem into an InputError."""
+    """Read an article file as UTF-8 text, turning every OS problem into an InputError."""
+    return decode_article_bytes(read_article_bytes(path, max_bytes), str(path))
+
+
+def read_article_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Read at most `max_bytes` of an article file, turning every OS problem into an
+    InputError."""
     try:
         info = path.stat()
     except FileNotFoundError as error:
@@ -111,7 +117,7 @@ def read_article_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         raise InputError(f"cannot read the file: {error.strerror}", path=path) from error
     if len(data) > max_bytes:
         raise _too_large(path, len(data), max_bytes)
-    return decode_article_bytes(data, str(path))
+    return data
 
 
 def _too_large(path: Path | str, size: int, max_bytes: int, exact: bool = False) -> InputError:
@@ -324,6 +330,28 @@ def _parse_text(
     ]
     head = _Head(title, subtitle, Meta(author=done.author, date=done.date))
     return head, _text_blocks(body), done.dropped
+
+
+def article_from_blocks(
+    title: str,
+    blocks: Sequence[tuple[str, int]],
+    source: str,
+    rules: Rules | None = None,
+    subtitle: str | None = None,
+    meta: Meta | None = None,
+) -> Article:
+    """An article from a body already split into (text, heading level) blocks, as a web
+    page's extractor gives it: sifted by the noise rules like a Markdown body."""
+    parts = [
+        _Block(_tidy(text), level, line=number) for number, (text, level) in enumerate(blocks, 1)
+    ]
+    if parts and parts[0].level == 1 and parts[0].text == _tidy(title):
+        parts = parts[1:]  # the page's <h1> is the title
+    head = _Head(_tidy(title), subtitle, meta or Meta())
+    head, kept, dropped = _sift_markdown(
+        head, [p for p in parts if p.text], rules or default_rules()
+    )
+    return replace(_assemble(head, kept, source, had_text=bool(dropped)), dropped=dropped)
 
 
 def _sift_markdown(

@@ -77,6 +77,8 @@ class Rules:
     not_people: tuple[str, ...] = ()  # byline names that are an outlet or agency
     # an outlet's own dateline patterns, (its names, pattern): used on its pages only
     datelines: tuple[tuple[tuple[str, ...], str], ...] = ()
+    # (domain, query) giving an outlet's split article on one page: ("kompas.com", "page=all")
+    whole_pages: tuple[tuple[str, str], ...] = ()
     by_name: Mapping[str, Rule] = field(default_factory=dict, compare=False)
 
     def match(self, line: str, title: str, *, trailer: bool = False) -> Rule | None:
@@ -198,11 +200,14 @@ def parse_table(data: Mapping[str, Any], source: str) -> Rules:
     outlet = data.get("outlet", {})
     names = outlet.get("names", []) if isinstance(outlet, dict) else None
     datelines = outlet.get("datelines", []) if isinstance(outlet, dict) else None
+    domains = outlet.get("domains", []) if isinstance(outlet, dict) else None
+    whole = outlet.get("whole_page", "") if isinstance(outlet, dict) else ""
     byline = data.get("byline", {})
     not_people = byline.get("not_people", []) if isinstance(byline, dict) else None
     for key, value in (
         ("[outlet] names", names),
         ("[outlet] datelines", datelines),
+        ("[outlet] domains", domains),
         ("[byline] not_people", not_people),
     ):
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
@@ -211,9 +216,17 @@ def parse_table(data: Mapping[str, Any], source: str) -> Rules:
         _checked(Rule("dateline", "drop", pattern), source, f"dateline {pattern!r}")
         if "(?P<place>" not in pattern:
             raise ConfigError(f"dateline {pattern!r} has no (?P<place>...)", path=source)
+    if not isinstance(whole, str) or (whole and "=" not in whole):
+        raise ConfigError('[outlet] whole_page must be a query like "page=all"', path=source)
     own = ((tuple(names or ()), pattern) for pattern in datelines or ())
+    pages = ((domain, whole) for domain in domains or ()) if whole else ()
     return Rules(
-        parse_rules(data, source), (), tuple(names or ()), tuple(not_people or ()), tuple(own)
+        parse_rules(data, source),
+        (),
+        tuple(names or ()),
+        tuple(not_people or ()),
+        tuple(own),
+        tuple(pages),
     )
 
 
@@ -228,6 +241,7 @@ def combine(tables: Iterable[Rules], source: str = "noise rules") -> Rules:
         tuple(name for table in tables for name in table.outlets),
         tuple(name for table in tables for name in table.not_people),
         tuple(pattern for table in tables for pattern in table.datelines),
+        tuple(page for table in tables for page in table.whole_pages),
     )
 
 
