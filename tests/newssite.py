@@ -77,16 +77,15 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                     return self._empty(404)
                 body = file.read_bytes().replace(b"{PORT}", site.url.rsplit(":", 1)[1].encode())
             kind = "application/rss+xml" if path.endswith(".xml") else "text/html; charset=utf-8"
-            if b"iso-8859-1" in body[:600]:
+            if b'charset="iso-8859-1"' in body[:2000]:
                 kind = "text/html"  # the page's own <meta> names its charset
             self._send(body, kind, conditional=True)
 
         def _send(self, body: bytes, kind: str, conditional: bool = False) -> None:
             etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-            if conditional and (
-                self.headers.get("If-None-Match") == etag
-                or self.headers.get("If-Modified-Since") == LAST_MODIFIED
-            ):
+            tag = self.headers.get("If-None-Match")  # wins over the date, as HTTP says
+            since = self.headers.get("If-Modified-Since")
+            if conditional and (tag == etag if tag else since == LAST_MODIFIED):
                 self.send_response(304)
                 self.send_header("ETag", etag)
                 self.end_headers()

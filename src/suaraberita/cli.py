@@ -144,8 +144,10 @@ def follow(feed: str, limit: int | None, since: datetime | None, **how: Any) -> 
 
     Example: suaraberita follow https://www.antaranews.com/rss/terkini.xml --limit 10
     """
+    from dataclasses import replace
+
     from suaraberita.follow import FollowState, check_feed, record
-    from suaraberita.pipeline import episode_addresses
+    from suaraberita.pipeline import episode_addresses, rebuild_feed
 
     options, lexicon = _narrate_options(**how)
     state = FollowState.load(options.output)
@@ -161,7 +163,10 @@ def follow(feed: str, limit: int | None, since: datetime | None, **how: Any) -> 
     if not how["quiet"]:
         click.echo(f"{len(check.items)} new of {check.total} items in {feed}.")
     urls = tuple(item.url for item in check.items)
-    failures = _narrate_all(urls, options, lexicon, how["jobs"], how["quiet"], None, alone=False)
+    deferred = replace(options, defer_feed=True)  # one feed update for all the new items
+    failures = _narrate_all(urls, deferred, lexicon, how["jobs"], how["quiet"], None, alone=False)
+    if len(failures) < len(urls):
+        rebuild_feed(options.output, options.settings)
     # a page that is not there or not an article stays so: it is not tried again
     retry = {source for source, error in failures if not isinstance(error, InputError)}
     done = [url for url in urls if url not in retry]

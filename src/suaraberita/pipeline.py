@@ -58,6 +58,9 @@ class NarrateOptions:
     fallback: Voice | None = None
     force: bool = False  # narrate even when the episode is up to date
     web: WebOptions = field(default_factory=WebOptions)  # how article addresses are fetched
+    # Leave the feed to the caller, who renders it once after several episodes (follow):
+    # each episode's files and store row still land together.
+    defer_feed: bool = False
 
 
 @dataclass(frozen=True)
@@ -185,8 +188,10 @@ def narrate(
     cover = show_cover(options.settings)
     wanted = fingerprint(article, script, options, cover)
     if previous is not None and not options.force and _up_to_date(output, previous, wanted):
-        with folder_lock(output), Store(output / STORE_NAME) as store:
-            feed_path = publish(output, store, options.settings.podcast, cover, if_changed=True)
+        feed_path = output / FEED_NAME
+        if not options.defer_feed:
+            with folder_lock(output), Store(output / STORE_NAME) as store:
+                feed_path = publish(output, store, options.settings.podcast, cover, if_changed=True)
         sidecars = tuple(output / name for name in sidecar_names)
         return Narration(previous, audio_path, feed_path, None, sidecars)
     voice = options.voice
@@ -241,7 +246,11 @@ def narrate(
         # The files, the store and the feed change together, under the folder's lock.
         with folder_lock(output), Store(output / STORE_NAME) as store:
             episode = store.put(episode)
-            feed_path = publish(output, store, options.settings.podcast, cover, staging)
+            if options.defer_feed:
+                staging.commit()
+                feed_path = output / FEED_NAME
+            else:
+                feed_path = publish(output, store, options.settings.podcast, cover, staging)
     return Narration(episode, audio_path, feed_path, rendered.loudness, sidecars)
 
 

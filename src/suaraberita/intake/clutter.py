@@ -44,6 +44,7 @@ _BULLET = re.compile(r"^(?:[•·▪●◦‣∙*]\s*|[-–]\s+)\S")
 _NAME_OUTLET = re.compile(
     r"^(?P<name>[^,|]+?)\s*[,|]\s*(?:[\w-]+\.(?:com|id|co\.id)|[A-Z][A-Za-z]*[A-Z][\w.]*(?:\s[A-Z][a-z]+)?)$"
 )
+_SPEECH = re.compile(r"[\"“”]|\b(?:kata|ujar|ucap|tutur|ungkap|jelas|tegas|imbuh)(?:nya)?\b")
 _SIGN_OFF = re.compile(
     r"(?<=[.!?\"”’])\s*\((?:[a-z]{2,8}(?:/[a-z]{2,8}){0,3}|[A-Z]{2,4}|[A-Z][a-z]{1,3}/[A-Z]-\d+"
     r"|[A-Z]-\d+|\*|(?!(?:Reuters|Antara|Xinhua|Bernama|Kyodo|Anadolu)\))[A-Z][a-z]{1,11})\)$"
@@ -251,11 +252,13 @@ class _Sieve:
         )
 
     def _caption_like(self, index: int) -> bool:
-        """One sentence at most, short, no heading, no dateline, no other rule's line."""
+        """One sentence at most, short, no quote, no heading, no dateline, no other
+        rule's line: a photo is described, nobody speaks in its caption."""
         text = self.units[index].text
         return (
             len(text.split()) <= MAX_CAPTION_WORDS
             and len(re.findall(r"[.!?](?:\s|$)", text)) <= 1
+            and not _SPEECH.search(text)
             and not _NUMBERED.match(text)
             and self.rules.match(text, self.title) is None
             and split_dateline(text, self.rules.outlets, self.own) is None

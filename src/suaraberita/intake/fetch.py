@@ -205,10 +205,13 @@ def _answer(
         )
     content_type, charset = _content_type(response.headers.get("Content-Type", ""))
     if content_type and not any(kind in content_type for kind in accept):
+        wanted = "a web page" if accept == HTML_TYPES else "an RSS or Atom feed"
         raise InputError(
-            f"not a web page but {content_type}",
+            f"not {wanted} but {content_type}",
             path=final,
-            hint="give the address of the article's page itself",
+            hint="give the address of the article's page itself"
+            if accept == HTML_TYPES
+            else "give the address of the site's feed (often /rss or /feed)",
         )
     body = _read(response, final, options.max_bytes)
     return Fetched(

@@ -111,7 +111,7 @@ def _article(pages: list[Fetched], source: str, rules: Rules, local: bool = Fals
     meta = page_meta(html)
     blocks = merge_pages([body_blocks(page.text(), page.url) for page in pages])
     title = meta.title or next((b.text for b in blocks if b.level == 1), None)
-    if not title or not any(block.level == 0 for block in blocks):
+    if not title or not any(_sentence(block) for block in blocks):
         raise InputError(
             "no article text found on the page",
             path=source,
@@ -137,3 +137,8 @@ def _standfirst(description: str | None, blocks: list[Block]) -> str | None:
     if head[:60] in lead or len(description.split()) > 40:
         return None
     return description
+
+
+def _sentence(block: Block) -> bool:
+    """A paragraph of article text, not a headline in a list of links."""
+    return block.level == 0 and len(block.text.split()) >= 8 and block.text[-1:] in '.!?"”…)'

@@ -208,17 +208,27 @@ def body_blocks(html: str, url: str | None = None) -> list[Block]:
     root = etree.fromstring(xml.encode("utf-8"))
     main = root.find("main")
     for element in main if main is not None else []:
-        text = " ".join("".join(element.itertext()).split())
-        if not text:
-            continue
         if element.tag == "head":
             level = int((element.get("rend") or "h2").lstrip("h") or 2)
-            blocks.append(Block(text, level))
+            blocks.append(Block(" ".join(_lines(element)), level))
         elif element.tag == "list":
-            blocks += [Block(" ".join("".join(i.itertext()).split())) for i in element]
-        else:
-            blocks.append(Block(text))
+            blocks += [Block(line) for item in element for line in _lines(item)]
+        else:  # a line break inside a paragraph parts lines, as on the page
+            blocks += [Block(line) for line in _lines(element)]
     return [block for block in blocks if block.text]
+
+
+def _lines(element: Any) -> list[str]:
+    """The text of an element, split where trafilatura marked a line break (<lb/>)."""
+    parts: list[str] = []
+    for node in element.iter():
+        if node.tag == "lb":
+            parts.append("\n")
+        if node.text:
+            parts.append(node.text)
+        if node is not element and node.tail:
+            parts.append(node.tail)
+    return [" ".join(line.split()) for line in "".join(parts).split("\n") if line.strip()]
 
 
 def _fallback_blocks(html: str) -> list[Block]:
