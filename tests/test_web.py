@@ -219,3 +219,39 @@ def test_an_outlets_one_page_address_and_next_links() -> None:
     page = '<a href="/berita?page=2">Halaman selanjutnya</a><a href="https://lain.id/x">Next</a>'
     assert next_page(page, "https://contoh.id/berita") == "https://contoh.id/berita?page=2"
     assert next_page('<a href="https://lain.id/x">Next</a>', "https://contoh.id/b") is None
+
+
+def test_a_feed_is_read_newest_first_within_its_limits(site: Site, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from suaraberita.follow import FollowState, check_feed
+
+    feed = f"{site.url}/feed.xml"
+    everything = check_feed(feed, FollowState(), set(), options=QUICK.fetch)
+    assert everything.total == 8
+    dates = [item.published for item in everything.items]
+    assert dates == sorted(dates, reverse=True)  # type: ignore[type-var]
+    newest = everything.items[0].url
+    two = check_feed(feed, FollowState(), {newest}, limit=2, options=QUICK.fetch)
+    assert [item.url for item in two.items] == [item.url for item in everything.items[1:3]]
+    since = datetime(2026, 11, 30, tzinfo=UTC)
+    recent = check_feed(feed, FollowState(), set(), since=since, options=QUICK.fetch)
+    assert recent.items
+    assert all(item.published and item.published >= since for item in recent.items)
+    atom = check_feed(f"{site.url}/feed-atom.xml", FollowState(), set(), options=QUICK.fetch)
+    assert [item.url for item in atom.items] == [item.url for item in everything.items[:3]]
+
+
+def test_a_site_that_cannot_be_reached_is_exit_9(run_cli, tmp_path: Path) -> None:
+    import socket
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+    try:
+        url = f"http://127.0.0.1:{closed.getsockname()[1]}/berita.html"
+        result = run_cli("narrate", "--voice", "id-espeak", url)
+    finally:
+        closed.close()
+    assert result.code == 9, result.stderr
+    assert "cannot be reached" in result.stderr
+    assert not (tmp_path / "output" / "feed.xml").exists()
