@@ -83,9 +83,52 @@ def say_caps(token: str) -> str:
         return _initialisms()[token] or spell_letters(token)
     if token in _acronyms():
         return _acronyms()[token]
-    if pronounceable(token):
+    if pronounceable(token) or _name_like(token):
         return token.capitalize()
     return spell_letters(token)
+
+
+def _name_like(token: str) -> bool:
+    """A word of five letters or more written in capitals, as names are in datelines
+    and credits ("WEISS", "BAPPENAS"): a vowel for every three or four letters and no
+    cluster of three consonants at its start."""
+    vowels = sum(char in _VOWELS for char in token)
+    return (
+        len(token) >= 5
+        and vowels / len(token) >= 0.25
+        and re.match(r"[^AEIOU]{3}", token) is None
+        and token not in _initialisms()
+    )
+
+
+_SHORT = re.compile(
+    r"(?:[BCDFGHJKLMNPRSTVWYZ]|[BCDFGKPT][RL]|S[CKLMNPTW]|CH|SH|TH|WH)?[AEIOU]+"
+    r"(?:[BCDFGHKLMNPRSTVWXYZ]|RK|RT|RD|RN|RM|RS|ST|NT|ND|NG|NK|LD|LT|LL|SS|SK|CK|SH|TH|CH|WN|WS|HN)?"
+)
+
+
+def _short_word(token: str) -> bool:
+    """Three or four capitals that read as one syllable of a name: "NEW", "YORK", "JOHN"."""
+    return len(token) <= 4 and _SHORT.fullmatch(token) is not None
+
+
+def _words_in_capitals(match: re.Match[str]) -> str:
+    """A run of capitalised words ("NEW YORK", "ANGELA WEISS", "WASHINGTON DC"): when most
+    of them can be said as words, those are written as words and the rest (DC) spelled."""
+    tokens = match[0].split(" ")
+    wordy = [
+        len(t) >= 3
+        and any(v in t for v in _VOWELS)
+        and t not in _initialisms()
+        and t not in _acronyms()
+        and (pronounceable(t) or _name_like(t) or _short_word(t))
+        for t in tokens
+    ]
+    if sum(wordy) * 2 < len(tokens) or not any(
+        w and len(t) >= 4 for t, w in zip(tokens, wordy, strict=True)
+    ):
+        return match[0]
+    return " ".join(t.capitalize() if w else t for t, w in zip(tokens, wordy, strict=True))
 
 
 def expand_initialisms(text: str) -> str:
@@ -95,6 +138,8 @@ def expand_initialisms(text: str) -> str:
     'de pe er, ka pe ka, dan te en i; Polri dan Lipi; si i o Tesla; pe te eks el Axiata'
     >>> expand_initialisms("dolar AS, AS Roma, Presiden RI, S.H. di Grup B, MotoGP")
     'dolar Amerika Serikat, a es Roma, Presiden er i, es ha di Grup be, Moto ge pe'
+    >>> expand_initialisms("NEW YORK, ANGELA WEISS, WASHINGTON DC, DPR RI, BUMN PLN")
+    'New York, Angela Weiss, Washington de ce, de pe er er i, be u em en pe el en'
     """
     text = _as_exceptions().sub("a es", text)
     text = re.sub(r"(?<![\w])AS(?![\w])", "Amerika Serikat", text)
@@ -106,4 +151,5 @@ def expand_initialisms(text: str) -> str:
         text,
     )
     text = re.sub(r"(?<=[a-z])(?=[A-Z]{2,}(?![a-z]))", " ", text)
+    text = re.sub(r"(?<![\w])[A-Z]{2,}(?: [A-Z]{2,})+(?![\w])", _words_in_capitals, text)
     return re.sub(r"(?<![\w])[A-Z]+(?![\w])", lambda m: say_caps(m[0]), text)
