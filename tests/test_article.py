@@ -28,6 +28,7 @@ from suaraberita.intake.article import (
     parse_article,
     read_article_file,
 )
+from suaraberita.intake.clutter import Dropped
 from suaraberita.intake.noise import is_noise
 
 DATA = Path(__file__).parent / "data"
@@ -115,11 +116,12 @@ def test_text_title_subtitle_intro_sections() -> None:
     assert article == Article(
         title="Judul Berita",
         subtitle="Subjudul pendek",
-        intro=("Kota, Media – Pembuka.",),
+        intro=("Kota, Pembuka.",),  # the dateline's outlet is not said
         sections=(
             Section("Bagian pertama", ("Isi satu.",), 1),
             Section("Bagian kedua", ("Isi dua.",), 2),
         ),
+        dropped=(Dropped(5, "Kota, Media –", "dateline", "said: Kota,"),),
     )
 
 

@@ -378,3 +378,86 @@ def test_idempotent_with_a_lexicon(text: str) -> None:
     lexicon = {"DPR": "Dewan Perwakilan Rakyat", "Jokowi": "Joko Widodo"}
     once = normalize(text, lexicon, strict=True)
     assert normalize(once, lexicon, strict=True) == once
+
+
+# --- the forms a newsreader says differently (letters, addresses, names, characters) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pak Darmaji (58) hadir.", "Pak Darmaji, lima puluh delapan tahun, hadir."),
+        ("kata Nurul (14), siswi kelas 8", "kata Nurul, empat belas tahun, siswi kelas delapan"),
+        ("Jl. Rasuna Said Kav. 5", "Jalan Rasuna Said kaveling lima"),
+        ("naik 5% yoy", "naik lima persen year on year"),
+        ("Warga RT 03/RW 07 berkumpul.", "Warga er te nol tiga, er we nol tujuh berkumpul."),
+        (
+            "Senin, 19 Okt 2020 12:57 WIB",
+            "Senin, sembilan belas Oktober dua ribu dua puluh, pukul dua belas lewat lima puluh "
+            "tujuh menit, Waktu Indonesia Barat",
+        ),
+        ("naik 19.86476 persen", "naik sembilan belas koma delapan enam empat tujuh enam persen"),
+        (
+            "Rp432 ribu--Rp576 ribu",
+            "empat ratus tiga puluh dua ribu sampai lima ratus tujuh puluh enam ribu rupiah",
+        ),
+        ("U$ 50.000", "lima puluh ribu dolar Amerika Serikat"),
+        ("USD. 44 miliar", "empat puluh empat miliar dolar Amerika Serikat"),
+        ("ditonton 28.8K kali", "ditonton dua puluh delapan koma delapan ribu kali"),
+        ("lari 5K pagi ini", "lari lima ka pagi ini"),  # a race, not thousands
+        ("Perppu No. 1/2020", "Perppu nomor satu tahun dua ribu dua puluh"),
+        ("UU 11/2020 tentang", "undang-undang nomor sebelas tahun dua ribu dua puluh tentang"),
+        (
+            "telepon 021-319 025 67",
+            "telepon nol dua satu tiga satu sembilan nol dua lima enam tujuh",
+        ),
+        ("Amerika Serikat (AS) dan Tiongkok", "Amerika Serikat dan Tiongkok"),
+        ("Badan Pusat Statistik (BPS) mencatat", "Badan Pusat Statistik mencatat"),
+        ("Bank Dunia (WB) mencatat", "Bank Dunia (we be) mencatat"),
+        ("lahan 5 ha, TRIBUNNEWS.COM/HA", "lahan lima hektare, tribunnews dot kom"),
+        (
+            "rekaman CCTV, DVD, VIP, MTV, SUV",
+            "rekaman si si ti Vi, di Vi di, Vi ai pi, em ti Vi, es yu Vi",
+        ),
+        (
+            "Baca kompas.com, detik.com dan liputan6.com",
+            "Baca kompas dot kom, detik dot kom dan liputan enam dot kom",
+        ),
+        ("Cek kpu.go.id", "Cek ka pe u dot go dot i de"),
+        ("ANGELA WEISS di NEW YORK", "Angela Weiss di New York"),
+        ("WASHINGTON DC, DPR RI", "Washington de ce, de pe er er i"),
+        ("Suhu 30°C 🔥🔥 di Ærø ★", "Suhu tiga puluh derajat Celsius di Aero"),
+        ("naik ↑ 5% → Rp1.000", "naik naik lima persen ke seribu rupiah"),
+    ],
+)
+def test_newsreader_forms(text: str, expected: str) -> None:
+    assert normalize(text, strict=True) == normalize(expected, strict=True)
+    assert spoken(normalize(text, strict=True)) == spoken(expected)
+
+
+def test_the_letter_vi_is_said_as_a_letter_by_espeak() -> None:
+    espeak = pytest.importorskip("suaraberita.speech.espeak")
+    library = espeak._get_library()
+    library.configure("id", 175, 50)
+    said = library.phonemes(normalize("rekaman CCTV"))
+    assert "ənam" not in said  # not the Roman numeral six
+    assert "vˈi" in said
+
+
+def test_normalize_prints_the_phonemes_the_offline_voice_says(run_cli) -> None:
+    result = run_cli("normalize", "--phonemes", "Rekaman CCTV dari kompas.com")
+    assert result.code == 0, result.stderr
+    ipa = result.stdout
+    assert "vˈi" in ipa  # the letter
+    assert "ənam" not in ipa  # not the Roman numeral six
+    assert "dˈot kˈom" in ipa  # not "titik chom"
+
+
+def test_preview_prints_phonemes_under_each_sentence(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Judul Singkat\n\nWarga antre di halte.\n", encoding="utf-8")
+    result = run_cli("preview", "--phonemes", "--voice", "id-espeak", "a.txt")
+    assert result.code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    said = lines.index("Warga antre di halte.")
+    assert lines[said + 1].startswith("    /")
+    assert "hˈaltə" in lines[said + 1]

@@ -37,6 +37,14 @@ def config_option(command: F) -> F:
     )(command)
 
 
+def phonemes_option(command: F) -> F:
+    return click.option(
+        "--phonemes",
+        is_flag=True,
+        help="Print the phonemes (espeak-ng IPA) the offline voice will say instead of the text.",
+    )(command)
+
+
 def refresh_option(command: F) -> F:
     return click.option(
         "--refresh",
@@ -261,7 +269,10 @@ def _narrate_all(
     help="First list every line left out or taken as metadata, and the rule that did it.",
 )
 @refresh_option
-def preview(file: str, voice: str, config: Path | None, explain: bool, refresh: bool) -> None:
+@phonemes_option
+def preview(
+    file: str, voice: str, config: Path | None, explain: bool, refresh: bool, phonemes: bool
+) -> None:
     """Print the chapters and the exact text that will be spoken, then how many Google
     requests it needs and how long the episode will be.
 
@@ -280,8 +291,11 @@ def preview(file: str, voice: str, config: Path | None, explain: bool, refresh: 
     script = make_script(article, profile, lexicon)
     for number, part in enumerate(script.parts, start=1):
         click.echo(f"== Chapter {number}: {part.title}")
+        ipa = _phonemizer(profile) if phonemes else None
         for utterance in part.utterances:
             click.echo(utterance.spoken)
+            if ipa is not None:
+                click.echo(f"    /{ipa(utterance.spoken)}/")
         click.echo()
     guess = estimate(script, profile, engine)
     minutes, seconds = divmod(round(guess.seconds), 60)
@@ -327,22 +341,38 @@ def voices() -> None:
 @cli.command("normalize")
 @click.argument("text", nargs=-1, required=True)
 @voice_option
-def normalize_command(text: tuple[str, ...], voice: str) -> None:
+@phonemes_option
+def normalize_command(text: tuple[str, ...], voice: str, phonemes: bool) -> None:
     """Print text as the narrator will say it; '-' reads standard input line by line.
     The voice's lexicon and ./lexicon.tsv apply, as when narrating.
 
-    Example: suaraberita normalize "Rp1,3 triliun pada Sabtu (13/2)"
+    Example: suaraberita normalize --phonemes "Rp1,3 triliun pada Sabtu (13/2)"
     """
-    from functools import partial
-
     from suaraberita.text.normalize import normalize
 
-    say = partial(normalize, lexicon=_voice_and_lexicon(voice)[1] or None)
+    profile, lexicon = _voice_and_lexicon(voice)
+    ipa = _phonemizer(profile) if phonemes else None
+
+    def say(line: str) -> str:
+        spoken = normalize(line, lexicon=lexicon or None)
+        return ipa(spoken) if ipa else spoken
+
     if text == ("-",):
         for line in click.get_text_stream("stdin"):
             click.echo(say(line.rstrip("\n")))
         return
     click.echo(say(" ".join(text)))
+
+
+def _phonemizer(profile: Any) -> Callable[[str], str]:
+    """espeak-ng's phonemes for the voice, or for the offline voice when the voice is
+    an online one (what espeak would say if it had to stand in)."""
+    from suaraberita.speech.espeak import EspeakEngine
+    from suaraberita.speech.voices import find_voice, voice_dirs
+
+    if profile.engine != "espeak":
+        profile = find_voice(profile.fallback or "id-espeak", voice_dirs(Path.cwd()))
+    return EspeakEngine(profile).phonemes
 
 
 @cli.command()

@@ -47,7 +47,8 @@ _NAME_OUTLET = re.compile(
 _SPEECH = re.compile(r"[\"“”]|\b(?:kata|ujar|ucap|tutur|ungkap|jelas|tegas|imbuh)(?:nya)?\b")
 _SIGN_OFF = re.compile(
     r"(?<=[.!?\"”’])\s*\((?:[a-z]{2,8}(?:/[a-z]{2,8}){0,3}|[A-Z]{2,4}|[A-Z][a-z]{1,3}/[A-Z]-\d+"
-    r"|[A-Z]-\d+|\*|(?!(?:Reuters|Antara|Xinhua|Bernama|Kyodo|Anadolu)\))[A-Z][a-z]{1,11})\)$"
+    r"|[A-Z]-\d+|\*(?:/[a-z]{2,8})?|(?!(?:Reuters|Antara|Xinhua|Bernama|Kyodo|Anadolu)\))"
+    r"[A-Z][a-z]{1,11})\)$|(?<=[.!?\"”’])\s*\[\]$"
 )
 
 
@@ -124,9 +125,7 @@ class _Sieve:
     def sentence(self, index: int) -> bool:
         text = self.units[index].text
         words = len(text.split())
-        return self.live(index) and (
-            (words >= SENTENCE_WORDS and _SENTENCE_END.search(text) is not None) or words >= 30
-        )
+        return self.live(index) and ((words >= SENTENCE_WORDS and _ends(text)) or words >= 30)
 
     def person(self, name: str) -> str | None:
         name = name.strip(" ,.:;|-–—")
@@ -198,6 +197,7 @@ class _Sieve:
     def _related(self, index: int, name: str) -> None:
         """The headlines listed under "Baca juga:": the first line, then bullets."""
         taken = 0
+        previous = index
         other = self.near(index, 1, reach=3)
         while other is not None and taken < MAX_RELATED and self.live(other):
             text = self.units[other].text
@@ -206,20 +206,27 @@ class _Sieve:
                 and not re.search(r"[.!]$", text)
                 and not _NUMBERED.match(text)
             )
-            if not (_BULLET.match(text) or (taken == 0 and headline)):
+            adjacent = taken == 0 or (other == previous + 1)
+            if not (_BULLET.match(text) or (headline and adjacent)):
                 return
             self.drop(other, name, "a related headline")
             taken += 1
+            previous = other
             other = self.near(other, 1)
 
     def _credit(self, index: int, name: str) -> None:
-        """A credit alone on its line: the caption is the line above, else below."""
-        for step in (-1, 1):
-            other = self.near(index, step)
-            if other is not None and self.live(other) and self._caption_like(other):
+        """A credit alone on its line: the caption is the line above, else below; when
+        the line above is only the photo's alt text, the caption below goes too."""
+        above, below = self.near(index, -1), self.near(index, 1)
+        sentences = 1
+        for other in (above, below):
+            if other is not None and self.live(other) and self._caption_like(other, sentences):
+                alt = other == above and not _ends(self.units[other].text)
+                sentences = 3  # under an alt line and its credit: a caption of its own
                 self.captions.add(_bare_caption(self.units[other].text))
                 self.drop(other, name, "the photo's caption")
-                return
+                if not alt:
+                    return
 
     def _byline(self, index: int, rule: Rule) -> None:
         match = rule.matches(self.units[index].text, self.title)
@@ -251,17 +258,17 @@ class _Sieve:
             and not _NUMBERED.match(text)
         )
 
-    def _caption_like(self, index: int) -> bool:
-        """One sentence at most, short, no quote, no heading, no dateline, no other
-        rule's line: a photo is described, nobody speaks in its caption."""
+    def _caption_like(self, index: int, sentences: int = 1) -> bool:
+        """Short, of one sentence (or `sentences`), no quote, no heading, no dateline, no
+        other rule's line: a photo is described, nobody speaks in its caption."""
         text = self.units[index].text
         return (
             len(text.split()) <= MAX_CAPTION_WORDS
-            and len(re.findall(r"[.!?](?:\s|$)", text)) <= 1
+            and len(re.findall(r"[.!?](?:\s|$)", text)) <= sentences
             and not _SPEECH.search(text)
             and not _NUMBERED.match(text)
             and self.rules.match(text, self.title) is None
-            and split_dateline(text, self.rules.outlets, self.own) is None
+            and not self._names_outlet(index)  # the story's opening line, not a caption
         )
 
     def repeated_captions(self) -> None:
@@ -385,6 +392,7 @@ class _Sieve:
                 and 2 <= words <= MAX_CAPTION_WORDS
                 and not is_name(text)
                 and not _NAME_OUTLET.match(text)
+                and " | " not in text
                 and (not _SENTENCE_END.search(text) or clutter_below)
             ):
                 subtitle = index
@@ -397,7 +405,7 @@ class _Sieve:
     def _sentence_like(self, index: int) -> bool:
         text = self.units[index].text
         upper = text[:1].isupper() or text[:1].isdigit() or text[:1] in "\"“'‘("
-        return upper and _SENTENCE_END.search(text) is not None
+        return upper and _ends(text)
 
     def _byline_with_outlet(self, index: int) -> None:
         """ "Nama, CNBC Indonesia" in the header: a writer and the outlet."""
@@ -444,20 +452,18 @@ class _Sieve:
     def repeated_lines(self) -> None:
         """A short line shown twice in a row is page furniture (a teaser, a caption);
         the title shown again is handled by its rule, a paste made twice is kept."""
-        previous: int | None = None
+        seen: dict[str, int] = {}
         for index in range(len(self.units)):
-            if not self.live(index):
-                continue
             text = self.units[index].text
-            if (
-                previous is not None
-                and previous != self.first
-                and text == self.units[previous].text
-                and len(text.split()) <= MAX_CAPTION_WORDS
-            ):
-                self.drop(previous, "repeated-line", "shown twice on the page")
-                self.drop(index, "repeated-line", "shown twice on the page")
-            previous = index
+            if not self.live(index) or len(text.split()) > MAX_CAPTION_WORDS:
+                continue
+            earlier = seen.get(text)
+            seen.setdefault(text, index)
+            if earlier is None:
+                continue
+            self.drop(index, "repeated-line", "shown again on the page")
+            if earlier != self.first and self.near(index, -1) == earlier:
+                self.drop(earlier, "repeated-line", "shown twice in a row: page furniture")
 
     def _footer(self) -> None:
         last = max((i for i in range(len(self.units)) if self.sentence(i)), default=None)
@@ -465,11 +471,7 @@ class _Sieve:
             return
         for index in range(last + 1, len(self.units)):
             text = self.units[index].text
-            if (
-                self.live(index)
-                and len(text.split()) <= MAX_FOOTER_WORDS
-                and not _SENTENCE_END.search(text)
-            ):
+            if self.live(index) and len(text.split()) <= MAX_FOOTER_WORDS and not _ends(text):
                 self.drop(index, "footer", "below the last sentence")
 
     # --- the body's first line and last words
@@ -479,7 +481,13 @@ class _Sieve:
         dateline (a teaser may come before it), else the first line kept."""
         body = [i for i in range(len(self.units)) if self.live(i) and i not in (title, subtitle)]
         opening = body[: max(HEADER_LINES, len(body) // 3)] if page else []
-        return next((i for i in opening if self.opens_with_dateline(i)), body[0] if body else None)
+        datelines = [i for i in opening if self.opens_with_dateline(i)]
+        named = [i for i in datelines if self._names_outlet(i)]
+        return next(iter(named or datelines or body), None)
+
+    def _names_outlet(self, index: int) -> bool:
+        found = split_dateline(self.units[index].text, self.rules.outlets, self.own)
+        return found is not None and found.outlet
 
     def dateline(self, first: int | None) -> None:
         """The body's dateline loses its outlet; alone on its line, it joins the next."""
@@ -595,3 +603,8 @@ def clean(paragraphs: Sequence[str], title: str, rules: Rules | None = None) -> 
     ('Warga antre sejak pagi.',)
     """
     return tuple(text for text, rule in sift_paragraphs(paragraphs, title, rules) if not rule)
+
+
+def _ends(text: str) -> bool:
+    """Whether a line ends like a sentence, a glued sign-off ("(arn/fas)") not counted."""
+    return _SENTENCE_END.search(_SIGN_OFF.sub("", text)) is not None

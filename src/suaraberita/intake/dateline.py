@@ -6,8 +6,8 @@ A news story opens with where it was written and who wrote it, in many spellings
 or nothing, never the outlet. An outlet is a name from the noise tables or anything
 written as a web domain, so an outlet without a table is recognised too.
 
->>> split_dateline("JAKARTA, KOMPAS.com - Harga cabai naik.", ("KOMPAS.com",))
-Dateline(place='Jakarta', written='JAKARTA, KOMPAS.com - ', rest='Harga cabai naik.')
+>>> split_dateline("JAKARTA, KOMPAS.com - Harga cabai naik.", ("KOMPAS.com",)).place
+'Jakarta'
 >>> split_dateline("REPUBLIKA.CO.ID, NEW YORK -- Harga minyak turun.", ()).place
 'New York'
 >>> split_dateline("Suara.com - Warga mengungsi.", ()).place is None
@@ -45,6 +45,7 @@ class Dateline:
     place: str | None  # as spoken, in title case; None when only the outlet is named
     written: str  # the dateline as it was written, separators included
     rest: str  # the paragraph after it
+    outlet: bool = True  # it names an outlet (not only a place: "JAKARTA -")
 
 
 @lru_cache(maxsize=8)
@@ -62,14 +63,21 @@ def _patterns(outlets: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
             rf"^{named}[,.]\s*(?P<place>{_PLACE})(?:{_DASH}|\s*:\s+)",  # Liputan6.com, Jakarta -
             rf"^{named}{_DASH}(?P<place>{_CAPS_PLACE})(?:{_DASH}|\.\s+)",  # jpnn.com - MAKASSAR -
             rf"^(?P<place>{_PLACE}),\s*{_BRAND}{_DASH}",  # Jakarta, CNBC Indonesia -
+            # Sentani, Jubi – / Denpasar, Bali kini -: a name of one or two words
+            rf"^(?P<place>{_PLACE}),\s*[A-Z][\w.]*(?:\s[A-Za-z][\w.]*)?\s(?:-{{1,2}}|–|—)\s",
+            rf"^{_DOMAIN},\s*(?P<place>[A-Z][a-z]+)\s+(?=[A-Z][a-z])",  # Fimela.com, Jakarta Warga
             rf"^(?P<place>[A-Z]+)\.{_DOMAIN}{_DASH}",  # MATARAM.lombokjournal.com ~
             r"^[a-z][\w.]+\s*(?:-{1,2}|–|—|~)\s+(?=[A-Z\"“])",  # batampos – (a name, lowercase)
             rf"^{named}(?:{_DASH}|\s*:\s+)(?=\S)",  # Suara.com -
             r"^[A-Z]{3,}\.\s+(?=[A-Z])",  # RMOL. Komisi IV ...
-            rf"^(?P<place>{_CAPS_PLACE}){_DASH}(?=[A-Z\"“])",  # JAKARTA -
-            r"^(?P<place>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})\s(?:-{1,2}|–|—)\s(?=[A-Z])",
         )
-    )
+    ) + tuple(re.compile(pattern) for pattern in _PLACE_ONLY)
+
+
+_PLACE_ONLY = (
+    rf"^(?P<place>{_CAPS_PLACE}){_DASH}(?=[A-Z\"“])",  # JAKARTA -
+    r"^(?P<place>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})\s(?:-{1,2}|–|—)\s(?=[A-Z])",  # Denpasar -
+)
 
 
 def split_dateline(
@@ -85,7 +93,8 @@ def split_dateline(
         if place and _MEDIA.search(place):
             return _media_first(paragraph, match)
         spoken = _title_case(place) if place else None
-        return Dateline(spoken, match[0], paragraph[match.end() :].lstrip())
+        named = pattern.pattern not in _PLACE_ONLY
+        return Dateline(spoken, match[0], paragraph[match.end() :].lstrip(), named)
     return None
 
 

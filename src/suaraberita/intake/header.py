@@ -30,7 +30,7 @@ _DAYS = (
     r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad"
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 )
-_TIME = r"(?P<h>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?:[:.][0-5]\d)?"
+_TIME = r"(?P<h>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?:[:.](?P<s>[0-5]\d))?"
 _UPDATED = re.compile(r"(?i)\b(?:diperbarui|update[d]?|pembaruan|last updated)\b")
 _PUBLISHED = re.compile(r"(?i)\b(?:diterbitkan|dipublikasikan|terbit|published|tayang)\b")
 # what may stand beside a date on its line: separators, page words, a byline
@@ -107,7 +107,8 @@ def _iso(match: re.Match[str]) -> str | None:
     if match["h"] is None:
         return day.isoformat()
     offset = dt.timezone(dt.timedelta(hours=ZONES.get((match["zone"] or "WIB").upper(), 7)))
-    when = dt.datetime.combine(day, dt.time(int(match["h"]), int(match["mi"])), offset)
+    clock = dt.time(int(match["h"]), int(match["mi"]), int(match["s"] or 0))
+    when = dt.datetime.combine(day, clock, offset)
     return when.isoformat()
 
 

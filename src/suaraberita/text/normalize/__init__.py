@@ -21,6 +21,7 @@ from suaraberita.text.normalize.characters import prepare
 from suaraberita.text.normalize.common import Pass
 from suaraberita.text.normalize.dates import expand_dates
 from suaraberita.text.normalize.figures import expand_numbers
+from suaraberita.text.normalize.forms import expand_forms
 from suaraberita.text.normalize.initialisms import expand_initialisms
 from suaraberita.text.normalize.lexicon import SENTINELS, load_lexicon, protect, restore
 from suaraberita.text.normalize.money import expand_money
@@ -41,6 +42,7 @@ PASSES: tuple[Pass, ...] = (
     prepare,
     expand_urls,
     expand_phone_numbers,
+    expand_forms,
     expand_money,
     expand_units,
     expand_dates,

@@ -15,7 +15,9 @@ from suaraberita.text.normalize.common import _alternation, _units
 @functools.cache
 def _units_re() -> re.Pattern[str]:
     units = _alternation(_units())
-    return re.compile(rf"(?:(?<=[0-9])\s?|(?<=\bper\s)|(?<=/))(?P<unit>{units})(?![\w°])")
+    # after "/" only when a number or a unit comes before it ("km/jam", "Rp5.000/kg"): in
+    # "TRIBUNNEWS.COM/HA..." the "HA" is no hectare
+    return re.compile(rf"(?:(?<=[0-9])\s?|(?<=\bper\s)|(?<=[0-9a-z]/))(?P<unit>{units})(?![\w°])")
 
 
 def expand_units(text: str) -> str:

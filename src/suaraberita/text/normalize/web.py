@@ -46,7 +46,7 @@ def expand_urls(text: str) -> str:
     )
     text = re.sub(
         r"(?<![\w.@/])(?P<host>[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*"
-        r"\.(?:com|co\.id|go\.id|ac\.id|or\.id|net|org|id|co|io|tv|news|info))(?![\w]|\.\w)"
+        r"\.(?i:com|co\.id|go\.id|ac\.id|or\.id|net|org|id|co|io|tv|news|info))(?![\w]|\.\w)"
         rf"(?:/{_URL_PATH})?",
         lambda m: host(m["host"]),
         text,
