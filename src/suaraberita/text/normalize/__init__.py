@@ -9,7 +9,8 @@ nothing.
 
 The order matters: web addresses and telephone numbers are read before the number rules
 could split them; money and units before plain numbers; dates and times before ranges
-and fractions; abbreviations before initialisms; `tidy` sweeps up last.
+and fractions; abbreviations, then English and brand words (an abbreviation may say
+one: "yoy"), before initialisms; `tidy` sweeps up last.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from suaraberita.text.normalize.characters import prepare
 from suaraberita.text.normalize.common import Pass
 from suaraberita.text.normalize.dates import expand_dates
 from suaraberita.text.normalize.figures import expand_numbers
+from suaraberita.text.normalize.foreign import expand_foreign
 from suaraberita.text.normalize.forms import expand_forms
 from suaraberita.text.normalize.initialisms import expand_initialisms
 from suaraberita.text.normalize.lexicon import SENTINELS, load_lexicon, protect, restore
@@ -52,6 +54,7 @@ PASSES: tuple[Pass, ...] = (
     expand_roman,
     expand_numbers,
     expand_abbreviations,
+    expand_foreign,
     expand_initialisms,
     expand_symbols,
     tidy,
