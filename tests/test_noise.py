@@ -294,3 +294,13 @@ def test_missing_rules_file(tmp_path: Path) -> None:
 )
 def test_short_lines(line: str, rule: str | None) -> None:
     assert is_noise(line, TITLE) == rule
+
+
+def test_every_built_in_pattern_compiles() -> None:
+    """The built-in rules are compiled when first used, not at load: check them here."""
+    import re
+
+    for rule in default_rules().rules:
+        re.compile(
+            rule.pattern.replace("{title}", "Judul"), re.IGNORECASE if rule.ignore_case else 0
+        )

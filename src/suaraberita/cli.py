@@ -37,20 +37,16 @@ def config_option(command: F) -> F:
     )(command)
 
 
-def phonemes_option(command: F) -> F:
-    return click.option(
-        "--phonemes",
-        is_flag=True,
-        help="Print the phonemes (espeak-ng IPA) the offline voice will say instead of the text.",
-    )(command)
-
-
-def refresh_option(command: F) -> F:
-    return click.option(
-        "--refresh",
-        is_flag=True,
-        help="Fetch article addresses again instead of using the copy kept in the cache.",
-    )(command)
+phonemes_option = click.option(
+    "--phonemes",
+    is_flag=True,
+    help="Print the phonemes (espeak-ng IPA) the offline voice will say instead of the text.",
+)
+refresh_option = click.option(
+    "--refresh",
+    is_flag=True,
+    help="Fetch article addresses again instead of using the copy kept in the cache.",
+)
 
 
 def base_url_option(command: F) -> F:

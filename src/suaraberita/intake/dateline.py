@@ -26,7 +26,7 @@ from functools import lru_cache
 _TLDS = ("com", "id", "net", "co", "tv", "news", "org", "info")
 # atomic, so "KONTAN.CO.ID" is never read as "KONTAN.CO" and a place "ID"
 _ENDS = "|".join(rf"(?<=\.{tld})" for tld in _TLDS)
-_DOMAIN = rf"(?>[A-Za-z][\w-]*(?:\.[\w-]+)+)(?:{_ENDS})"
+_DOMAIN = rf"(?>[A-Za-z][\w-]*(?:\.[\w-]+)+)(?i:{_ENDS})"
 _DASH = r"\s*(?:-{1,2}|–|—|~)\s*"
 _CAPS_PLACE = r"[A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]*){0,3}"
 _PLACE = r"[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3}"
@@ -50,11 +50,14 @@ class Dateline:
 
 @lru_cache(maxsize=8)
 def _patterns(outlets: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    names = sorted({name for name in outlets if name}, key=len, reverse=True)
+    # a name written as a domain ("SuaraJogja.id") is matched as a domain already
+    domain = re.compile(_DOMAIN)
+    spellings = {form for name in outlets for form in (name, name.upper(), name.title())}
+    names = sorted({n for n in spellings if n and not domain.fullmatch(n)}, key=len, reverse=True)
     known = "|".join(re.escape(name) for name in names)
-    # atomic: a name once matched is not cut short to make a place of its end
-    outlet = rf"(?>{known}|{_DOMAIN})" if known else _DOMAIN
-    named = rf"(?i:{outlet})"
+    # atomic: a name once matched is not cut short to make a place of its end; matched
+    # as written (and in capitals or title case): a case-blind pattern compiles slowly
+    named = rf"(?>{_DOMAIN}|{known})" if known else _DOMAIN  # a domain first: the longer
     return tuple(
         re.compile(pattern)
         for pattern in (

@@ -123,8 +123,12 @@ def _compile(pattern: str, ignore_case: bool, title: str) -> re.Pattern[str] | N
     return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
 
 
-def parse_rules(data: Mapping[str, Any], source: str = "noise.toml") -> tuple[Rule, ...]:
-    """Build rules from a loaded TOML document; ConfigError names the bad rule."""
+def parse_rules(
+    data: Mapping[str, Any], source: str = "noise.toml", *, compiled: bool = True
+) -> tuple[Rule, ...]:
+    """Build rules from a loaded TOML document; ConfigError names the bad rule. With
+    `compiled`, every pattern is compiled now, so a bad one fails at load time (the
+    built-in ones are compiled by the tests instead, and when first used)."""
     entries = data.get("rule", [])
     if not isinstance(entries, list):
         raise ConfigError(
@@ -132,7 +136,9 @@ def parse_rules(data: Mapping[str, Any], source: str = "noise.toml") -> tuple[Ru
             path=source,
             hint="write each rule as a [[rule]] table",
         )
-    rules = tuple(_parse_rule(entry, index, source) for index, entry in enumerate(entries, 1))
+    rules = tuple(
+        _parse_rule(entry, index, source, compiled) for index, entry in enumerate(entries, 1)
+    )
     _unique(rules, source)
     return rules
 
@@ -149,7 +155,7 @@ def _unique(rules: tuple[Rule, ...], source: str) -> None:
         seen.add(rule.name)
 
 
-def _parse_rule(entry: Any, index: int, source: str) -> Rule:
+def _parse_rule(entry: Any, index: int, source: str, compiled: bool = True) -> Rule:
     """Check one [[rule]] table, so a typo fails at load time, not mid-article."""
     if not isinstance(entry, dict):
         raise ConfigError(f"rule {index} is not a table", path=source)
@@ -180,7 +186,7 @@ def _parse_rule(entry: Any, index: int, source: str) -> Rule:
     ):
         raise ConfigError(f"{where}: max_words must be a positive integer", path=source)
     rule = Rule(name, kind, pattern, ignore_case, max_words, writer, source)
-    return _checked(rule, source, where)
+    return _checked(rule, source, where) if compiled else rule
 
 
 def _checked(rule: Rule, source: str, where: str | None = None) -> Rule:
@@ -195,7 +201,7 @@ def _checked(rule: Rule, source: str, where: str | None = None) -> Rule:
     return rule
 
 
-def parse_table(data: Mapping[str, Any], source: str) -> Rules:
+def parse_table(data: Mapping[str, Any], source: str, *, compiled: bool = True) -> Rules:
     """One rules file: its [[rule]]s, and its [outlet] names and [byline] not_people."""
     outlet = data.get("outlet", {})
     names = outlet.get("names", []) if isinstance(outlet, dict) else None
@@ -221,7 +227,7 @@ def parse_table(data: Mapping[str, Any], source: str) -> Rules:
     own = ((tuple(names or ()), pattern) for pattern in datelines or ())
     pages = ((domain, whole) for domain in domains or ()) if whole else ()
     return Rules(
-        parse_rules(data, source),
+        parse_rules(data, source, compiled=compiled),
         (),
         tuple(names or ()),
         tuple(not_people or ()),
@@ -264,7 +270,7 @@ def default_rules() -> Rules:
     for name in names:
         source = f"suaraberita/intake/data/noise/{name}"
         text = (folder / name).read_text(encoding="utf-8")
-        tables.append(parse_table(tomllib.loads(text), source))
+        tables.append(parse_table(tomllib.loads(text), source, compiled=False))
     return combine(tables, "suaraberita/intake/data/noise")
 
 

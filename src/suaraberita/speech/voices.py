@@ -10,7 +10,7 @@ from typing import Any
 
 from suaraberita.errors import ConfigError
 from suaraberita.files import read_toml
-from suaraberita.text.script import Pauses
+from suaraberita.text.pauses import Pauses
 
 
 @dataclass(frozen=True)

@@ -7,23 +7,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from suaraberita.intake.article import Article, Section
+from suaraberita.text.pauses import Pauses
 
 Normalizer = Callable[[str], str]
 _Line = tuple[str, str, float]  # (as written, text to normalise and speak, pause after)
 
 CHAPTER_TITLE_MAX = 50
-
-
-@dataclass(frozen=True)
-class Pauses:
-    """Silence (seconds) placed after each kind of utterance."""
-
-    after_title: float = 1.0
-    between_sentences: float = 0.3
-    between_paragraphs: float = 0.6
-    after_heading: float = 0.5
-    before_section: float = 1.2
-    end: float = 1.5
 
 
 @dataclass(frozen=True)

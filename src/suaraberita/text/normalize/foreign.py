@@ -19,6 +19,7 @@ wins over all of this (its words are hidden from the passes).
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from suaraberita.text.normalize.common import _rows
@@ -28,10 +29,11 @@ ENGLISH_MARGIN = 0.5
 MIN_ENGLISH_ZIPF = 2.5  # ... and not a rarity there
 # spellings that Indonesian rules read wrong: what makes respelling worth it
 _MISREAD = re.compile(
-    r"ch|sh|th|ph|ck|oo|ee|ea|ou|ow|ay|igh|x|q|v|z|w[^aeiou]|[^aeiou]e$|c(?![aiueo])|tion"
-    r"|([bcdfgklmnprst])\1|y[^aeiou]|[aeiou]y"
-)
-_WORD = re.compile(r"(?<![\w@./-])[A-Za-z][a-z]{2,}(?![\w-]|\.\w)")
+    r"ch|sh|th|ph|ck|oo|ee|ea|ou|ow|igh|x|q|v|z|w[^aeiou]|[^aeiou]e$|c(?![aiueo])|tion"
+    r"|([bcdflprst])\1|y[^aeiou]|[^aeiou]y$"
+)  # not "gg", "ng", "mm", "ay": Indonesian has them (tinggal, Muhammad, biaya)
+_WORD = re.compile(r"[A-Za-z][a-z]{2,}")  # a word the frequency lists may know
+_TOKEN = re.compile(r"[A-Za-z0-9][\w'’-]*")
 
 # longest first: diphthongs and affricates before their parts
 _IPA = [
@@ -72,11 +74,15 @@ def kept_words() -> frozenset[str]:
 
 
 @functools.cache
-def _foreign_re() -> re.Pattern[str]:
-    words = sorted(foreign_words(), key=len, reverse=True)
-    alternation = "|".join(r"\s+".join(map(re.escape, word.split())) for word in words)
-    # whole words, not inside an address or a longer hyphenated word
-    return re.compile(rf"(?<![\w@./-])(?:{alternation})(?![\w-]|\.\w)", re.IGNORECASE)
+def _openers() -> dict[str, int]:
+    """First word of each listed name of several words -> the most words such a name has
+    ("work" -> 3, for "work from home")."""
+    longest: dict[str, int] = {}
+    for name in foreign_words():
+        words = name.split()
+        if len(words) > 1:
+            longest[words[0]] = max(longest.get(words[0], 1), len(words))
+    return longest
 
 
 @functools.lru_cache(maxsize=8192)
@@ -125,22 +131,53 @@ def _zipf(language: str) -> dict[str, float]:
 def expand_foreign(text: str) -> str:
     """English and brand words in their Indonesian respelling.
 
+    Words are looked up one by one (a listed name of several words, longest first), so
+    the cost grows with the text, not with the length of the list.
+
     >>> expand_foreign("Musk ngobrol di Clubhouse, cek Facebook dan update aplikasi")
     'Mask ngobrol di Klabhaus, cek Fesbuk dan apdet aplikasi'
     >>> expand_foreign("Tren healing dan outfit baru, kue cheesecake dan film thriller")
     'Tren hiling dan autfit baru, kue cizkek dan film triler'
+    >>> expand_foreign("Liga Premier League, work from home, check-in di kpu dot go")
+    'Liga Primier lig, werk from hom, cek-in di kpu dot go'
     """
+    tokens = list(_TOKEN.finditer(text))
+    lowered = [token[0].lower() for token in tokens]
+    pieces: list[str] = []
+    done = 0  # text before this offset is in `pieces`
+    index = 0
+    while index < len(tokens):
+        first = tokens[index]
+        if first.start() < done or not _standalone(text, first):
+            index += 1
+            continue
+        longest = _openers().get(lowered[index], 1)
+        for size in range(min(longest, len(tokens) - index), 0, -1):
+            run = tokens[index : index + size]
+            if size > 1 and any(
+                text[a.end() : b.start()].strip() for a, b in itertools.pairwise(run)
+            ):
+                continue  # a name's words stand next to each other
+            spoken = foreign_words().get(" ".join(lowered[index : index + size]))
+            if spoken is not None:
+                pieces += [text[done : first.start()], _cased(first[0], spoken)]
+                done = run[-1].end()
+                index += size
+                break
+        else:
+            word = first[0]
+            if _WORD.fullmatch(word) and english(word):
+                pieces += [text[done : first.start()], _cased(word, _respelt(word.lower()))]
+                done = first.end()
+            index += 1
+    return "".join([*pieces, text[done:]])
 
-    def listed(m: re.Match[str]) -> str:
-        return _cased(m[0], foreign_words()[" ".join(m[0].lower().split())])
 
-    def guessed(m: re.Match[str]) -> str:
-        word = m[0]
-        return _cased(word, _respelt(word.lower())) if english(word) else word
-
-    if foreign_words():
-        text = _foreign_re().sub(listed, text)
-    return _WORD.sub(guessed, text)
+def _standalone(text: str, token: re.Match[str]) -> bool:
+    """Not part of an address or handle: no "@", "." or "/" glued before or after."""
+    before = text[token.start() - 1 : token.start()]
+    after = text[token.end() : token.end() + 2]
+    return before not in ("@", ".", "/") and not re.match(r"[./@]\w", after)
 
 
 @functools.lru_cache(maxsize=4096)
