@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
@@ -50,6 +51,38 @@ def test_unchanged_article_is_skipped_until_something_changes(run_cli, tmp_path:
     repaired = run_cli("narrate", "a.md", "--voice", "lambat")
     assert "LUFS" in repaired.stdout
     assert mp3.stat().st_size > 1000
+
+
+def test_an_unchanged_file_is_known_before_it_is_parsed(
+    run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second run reads the file's bytes, not the article: the store knows the file
+    and settings it was narrated from. A lexicon change is a change."""
+    from suaraberita.pipeline import NarrateOptions
+    from suaraberita.settings import Settings
+    from suaraberita.speech.voices import find_voice, voice_dirs
+
+    (tmp_path / "a.md").write_text(MARKDOWN_ARTICLE, encoding="utf-8")
+    first = run_cli("narrate", "a.md", "--voice", "id-espeak")
+    assert first.code == 0, first.stderr
+    options = NarrateOptions(
+        output=tmp_path / "output",
+        voice=find_voice("id-espeak", voice_dirs(tmp_path)),
+        now=datetime.now(UTC),
+        settings=Settings(),
+    )
+
+    def parsing(*_: object, **__: object) -> object:
+        raise AssertionError("the article was parsed")
+
+    monkeypatch.setattr(batch, "load_article", parsing)
+    monkeypatch.chdir(tmp_path)
+    kept = batch._narrate_one("a.md", options, {}, None, None)
+    assert kept.error is None
+    assert kept.narration is not None
+    assert kept.narration.skipped
+    changed = batch._narrate_one("a.md", options, {"Kereta": "kreta"}, None, None)
+    assert isinstance(changed.error, AssertionError)  # not known: parsed again
 
 
 def test_parallel_jobs_publish_every_episode(run_cli, tmp_path: Path) -> None:

@@ -8,10 +8,21 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from pathlib import Path
 
 from suaraberita.affinity import Pinning
 from suaraberita.errors import SuaraberitaError
-from suaraberita.pipeline import NarrateOptions, Narration, load_article, make_script, narrate
+from suaraberita.intake.article import read_article_bytes
+from suaraberita.intake.web import is_url
+from suaraberita.pipeline import (
+    NarrateOptions,
+    Narration,
+    load_article,
+    make_script,
+    narrate,
+    source_key,
+    unchanged,
+)
 
 # (source, utterance count) -> a context giving a callback to tick once per utterance
 Progress = Callable[[str, int], AbstractContextManager[Callable[[], None]]]
@@ -65,11 +76,19 @@ def _narrate_one(
         settings = options.settings
         data = stdin if source == "-" else None
         limit = settings.input.max_bytes
+        key = None
+        if source != "-" and not is_url(source):  # a file: unchanged is known before parsing
+            key = source_key(read_article_bytes(Path(source), limit), options, lexicon)
+            kept = unchanged(options.output, key, options)
+            if kept is not None:
+                return Outcome(source, narration=kept, cache_error=_cache_error(options))
         article = load_article(source, data, limit, settings.noise, options.web)
         script = make_script(article, options.voice, lexicon)
         ticker = progress(source, len(script.utterances)) if progress else nullcontext(None)
         with ticker as tick:
-            done = narrate(article, script, options, on_utterance=tick, on_warning=_warn)
+            done = narrate(
+                article, script, options, on_utterance=tick, on_warning=_warn, source=key
+            )
     except SuaraberitaError as exc:
         if exc.path is None:  # ffmpeg, Google, the store: say which article it was
             exc.path = source

@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 from suaraberita.audio.cover import Cover, default_cover, load_cover
@@ -100,11 +100,61 @@ def fingerprint(article: Article, script: Script, options: NarrateOptions, cover
 FALLBACK_MARK = ":fallback"  # on the fingerprint of an episode the fallback voice narrated
 
 
+def source_key(data: bytes, options: NarrateOptions, lexicon: Mapping[str, str]) -> str:
+    """What an episode narrated from a file depends on, known before parsing it: the
+    file's bytes, this package's own code and data, the voice, the lexicon and the
+    settings an episode takes (all of them: a change anywhere means the slow path)."""
+    digest = hashlib.sha256(_package_digest().encode())
+    digest.update(data)
+    settings = replace(options.settings, path=None)
+    for part in (replace(options.voice, path=None), sorted(lexicon.items()), settings):
+        digest.update(repr(part).encode())
+    for clip in (settings.audio.intro, settings.audio.outro, settings.podcast.image):
+        if clip is not None:
+            digest.update(clip.read_bytes())
+    return digest.hexdigest()
+
+
+@cache
+def _package_digest() -> str:
+    """A digest of every file of the installed package: code and word lists."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def unchanged(output: Path, key: str, options: NarrateOptions) -> Narration | None:
+    """The episode last narrated from this very file and settings, if its files are all
+    there: kept without parsing the article again (the feed is re-rendered only if it
+    would change)."""
+    if options.force or not (output / STORE_NAME).is_file():
+        return None
+    with Store(output / STORE_NAME) as store:
+        episode = store.by_source_key(key)
+    if episode is None or not _files_intact(output, episode):
+        return None
+    feed_path = output / FEED_NAME
+    if not options.defer_feed:
+        cover = show_cover(options.settings)
+        with folder_lock(output), Store(output / STORE_NAME) as store:
+            feed_path = publish(output, store, options.settings.podcast, cover, if_changed=True)
+    sidecars = tuple(output / name for name in episode.sidecars)
+    return Narration(episode, output / episode.audio_file, feed_path, None, sidecars)
+
+
 def _up_to_date(output: Path, episode: Episode | None, wanted: str) -> bool:
     """The stored episode has the same fingerprint and its files are all there. One the
     fallback voice narrated counts too (--force tries the asked-for voice again)."""
     if episode is None or episode.fingerprint not in (wanted, wanted + FALLBACK_MARK):
         return False
+    return _files_intact(output, episode)
+
+
+def _files_intact(output: Path, episode: Episode) -> bool:
     audio = output / episode.audio_file
     if not audio.is_file() or audio.stat().st_size != episode.audio_length:
         return False
@@ -169,8 +219,10 @@ def narrate(
     options: NarrateOptions,
     on_utterance: Callable[[], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
+    source: str | None = None,
 ) -> Narration:
     """Narrate one article's script into the output folder and publish it in the feed.
+    `source` is the `source_key` of the file it came from, kept with the episode.
 
     If the voice's service cannot be reached (at the start or after retries mid-way), the
     whole episode is narrated again with `options.fallback`, and `on_warning` is told.
@@ -189,7 +241,7 @@ def narrate(
     wanted = fingerprint(article, script, options, cover)
     if previous is not None and not options.force and _up_to_date(output, previous, wanted):
         feed_path = output / FEED_NAME
-        if not options.defer_feed:
+        if not options.defer_feed:  # an episode kept changes nothing of what is published
             with folder_lock(output), Store(output / STORE_NAME) as store:
                 feed_path = publish(output, store, options.settings.podcast, cover, if_changed=True)
         sidecars = tuple(output / name for name in sidecar_names)
@@ -242,6 +294,7 @@ def narrate(
             author=article.meta.author,
             link=article.meta.url,
             image=article.meta.image,
+            source_key=source,
         )
         # The files, the store and the feed change together, under the folder's lock.
         with folder_lock(output), Store(output / STORE_NAME) as store:

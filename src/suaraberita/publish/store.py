@@ -16,7 +16,7 @@ from suaraberita.audio.tags import Chapter
 from suaraberita.errors import FeedError
 from suaraberita.files import alive
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _MIGRATIONS = {
     1: """
     CREATE TABLE episodes (
@@ -56,6 +56,11 @@ _MIGRATIONS = {
         pid INTEGER NOT NULL
     );
     """,
+    # the article file and settings the episode was made from, so an unchanged one is
+    # known before it is parsed
+    5: """
+    ALTER TABLE episodes ADD COLUMN source_key TEXT;
+    """,
 }
 
 
@@ -81,6 +86,7 @@ class Episode:
     image: str | None = None
     number: int = 0  # itunes:episode; the store gives one to a new episode
     fingerprint: str | None = None  # pipeline.fingerprint of what made the audio
+    source_key: str | None = None  # pipeline.source_key of the file it was narrated from
 
     @property
     def sidecars(self) -> tuple[str, str, str]:
@@ -181,7 +187,7 @@ class Store:
                     "duration": episode.duration, "audio_file": episode.audio_file,
                     "audio_length": episode.audio_length, "chapters": chapters,
                     "voice": episode.voice, "number": number,
-                    "fingerprint": episode.fingerprint,
+                    "fingerprint": episode.fingerprint, "source_key": episode.source_key,
                 }  # fmt: skip
                 names = ", ".join(row)
                 marks = ", ".join(f":{name}" for name in row)
@@ -196,6 +202,11 @@ class Store:
         except sqlite3.Error as exc:
             raise FeedError(f"cannot save episode {episode.slug}: {exc}", path=self.path) from exc
         return replace(episode, number=number)
+
+    def by_source_key(self, key: str) -> Episode | None:
+        """The episode last narrated from exactly this file and these settings."""
+        row = self._db.execute("SELECT * FROM episodes WHERE source_key = ?", (key,)).fetchone()
+        return None if row is None else _episode(row, self._columns())
 
     def remove(self, slug: str) -> Episode | None:
         """Delete the episode with this slug; returns what was deleted."""
@@ -248,6 +259,7 @@ def _episode(row: tuple[object, ...], columns: list[str]) -> Episode:
         image=_opt(data["image"]),
         number=int(data["number"]),  # type: ignore[call-overload]
         fingerprint=_opt(data["fingerprint"]),
+        source_key=_opt(data.get("source_key")),
     )
 
 
