@@ -33,8 +33,11 @@ _YEAR_TIME = re.compile(
 _LONG_DECIMAL = re.compile(rf"{_BEFORE}(?P<i>[0-9]+)\.(?P<f>[0-9]{{4,}})(?![\w.,])")
 # "28.8K", "100K" views; a lone "5K" is a race of five kilometres, left alone
 _THOUSANDS = re.compile(rf"{_BEFORE}(?P<n>[0-9]+[.,][0-9]+|[0-9]{{2,}})(?P<k>[Kk])(?![\w])")
+# starts only at a word's start and never gives back a word's letters, so a long run
+# of capitals costs one pass, not one pass per letter
 _EXPANSION = re.compile(
-    r"(?P<full>(?:[A-Z][\w-]*\s+(?:(?:dan|di|untuk|dari|&)\s+)?){1,8})\((?P<abbr>[A-Z]{2,8})\)"
+    r"(?P<full>\b(?:[A-Z][\w-]*+\s++(?:(?:dan|di|untuk|dari|&)\s++)?){1,8})"
+    r"\((?P<abbr>[A-Z]{2,8})\)"
 )
 _CONNECTORS = {"dan", "di", "untuk", "dari", "&"}
 

@@ -50,6 +50,11 @@ _SYMBOLS = {
 }
 
 
+_SLASH = re.compile(r"(?<=[^\W\d_])\s*/\s*(?P<b>[^\W\d_]+)")
+_LAST_WORD = re.compile(r"[^\W\d_]+$")
+_LOOK_BACK = 40  # letters of the word before a "/" worth looking at (units are short)
+
+
 def expand_symbols(text: str) -> str:
     """Symbols: % ° & + = @ and the currency signs in words; "/" as "per" or "atau".
 
@@ -62,12 +67,15 @@ def expand_symbols(text: str) -> str:
     left, right = _per_words()
 
     def slash(m: re.Match[str]) -> str:
-        a, b = m["a"], m["b"]
+        # the word before is looked back at, not matched: a pattern that starts at every
+        # letter of a long word and runs to its end is quadratic
+        before = _LAST_WORD.search(m.string, max(0, m.start() - _LOOK_BACK), m.start())
+        a, b = before[0] if before else "", m["b"]
         if a.lower() in left or b in right or b.lower() in right:
-            return f"{a} per {_units().get(b, b)}"
-        return f"{a} atau {b}"
+            return f" per {_units().get(b, b)}"
+        return f" atau {b}"
 
-    text = re.sub(r"(?P<a>[^\W\d_]+)\s*/\s*(?P<b>[^\W\d_]+)", slash, text)
+    text = _SLASH.sub(slash, text)
     return re.sub(r"\s{2,}", " ", text.translate(_SYMBOL_TABLE))
 
 
