@@ -156,3 +156,21 @@ def test_two_articles_in_one_call_share_one_feed(run_cli, tmp_path: Path) -> Non
         f"https://pod.contoh.id/siaran/{MD_SLUG}.mp3",
         "https://pod.contoh.id/siaran/pasar-ikan-baru-dibuka-di-tepi-sungai.mp3",
     ]
+
+
+def test_titles_in_other_scripts_keep_their_own_episodes(run_cli, tmp_path: Path) -> None:
+    # with no id or url the title names the episode; a title the slug cannot spell must
+    # not fold into a shared "episode" guid that each new article replaces
+    titles = ["غزة", "北京", "🎉", "Banjir di 北京"]
+    for n, title in enumerate(titles):
+        body = f"Warga kota berkumpul di alun-alun pada Senin pagi untuk acara ke-{n + 1}."
+        (tmp_path / f"a{n}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+    result = run_cli("narrate", "-q", *(f"a{n}.txt" for n in range(len(titles))))
+    assert result.code == 0, result.stderr
+    feed = feedparser.parse((tmp_path / "output/feed.xml").read_bytes())
+    assert sorted(e.title for e in feed.entries) == sorted(titles)
+    assert len({e.id for e in feed.entries}) == len(titles)
+    assert len(list((tmp_path / "output").glob("*.mp3"))) == len(titles)
+    again = run_cli("narrate", "-q", "a0.txt")  # the same article is still the same episode
+    assert again.code == 0, again.stderr
+    assert len(feedparser.parse((tmp_path / "output/feed.xml").read_bytes()).entries) == 4

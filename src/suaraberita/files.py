@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import re
 import tempfile
@@ -36,6 +37,28 @@ def slugify(text: str, limit: int = SLUG_MAX) -> str:
     if len(slug) > limit:
         slug = slug[:limit].rsplit("-", 1)[0] if "-" in slug[:limit] else slug[:limit]
     return slug or "episode"
+
+
+def title_key(title: str) -> str:
+    """The stem that names an article by its title alone: its slug, with a digest of the
+    title when the slug lost letters (another script, emoji), so two such titles never
+    share an episode. A Latin title keeps its plain slug, as before.
+
+    >>> title_key("Elon Musk Ajak Putin Gabung di Clubhouse!")
+    'elon-musk-ajak-putin-gabung-di-clubhouse'
+    >>> title_key("غزة"), title_key("北京"), title_key("🎉")
+    ('episode-47c920a82120', 'episode-68c77e155132', 'episode-6146299cd548')
+    >>> title_key("Banjir di 北京")
+    'banjir-di-4b00f4febc27'
+    """
+    title = unicodedata.normalize("NFC", " ".join(title.split()))
+    slug = slugify(title)
+    lost = [c for c in unicodedata.normalize("NFKD", title) if c.isalnum() and not c.isascii()]
+    if not lost and any(c.isascii() and c.isalnum() for c in title):
+        return slug
+    digest = hashlib.sha256(title.encode()).hexdigest()[:12]
+    stem = slugify(title, SLUG_MAX - len(digest) - 1)
+    return f"{stem}-{digest}"
 
 
 class Staging:

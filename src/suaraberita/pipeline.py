@@ -21,7 +21,7 @@ from suaraberita.errors import (
     NetworkError,
     SuaraberitaError,
 )
-from suaraberita.files import Staging, clean_leftovers, folder_lock, slugify
+from suaraberita.files import Staging, clean_leftovers, folder_lock, title_key
 from suaraberita.intake.article import (
     DEFAULT_MAX_BYTES,
     Article,
@@ -229,9 +229,9 @@ def narrate(
     """
     output = options.output
     clean_leftovers(output)
-    guid = article.meta.id or article.meta.url or slugify(article.title)
+    guid = article.meta.id or article.meta.url or title_key(article.title)
     with Store(output / STORE_NAME) as store:
-        slug = store.reserve_slug(guid, slugify(article.title), os.getpid())
+        slug = store.reserve_slug(guid, title_key(article.title), os.getpid())
         previous = store.get(guid)
     pub_date = _pub_date(article, previous, options.now)  # a bad date fails before any output
 
