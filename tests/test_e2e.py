@@ -174,3 +174,57 @@ def test_titles_in_other_scripts_keep_their_own_episodes(run_cli, tmp_path: Path
     again = run_cli("narrate", "-q", "a0.txt")  # the same article is still the same episode
     assert again.code == 0, again.stderr
     assert len(feedparser.parse((tmp_path / "output/feed.xml").read_bytes()).entries) == 4
+
+
+WEATHER = """Prakiraan Cuaca Hari Ini
+
+{sky} di sebagian besar wilayah Jakarta sepanjang hari ini. Suhu udara berkisar antara
+{low} hingga {high} derajat Celsius menurut pengamatan stasiun setempat.
+
+{advice}
+"""
+MONDAY = WEATHER.format(
+    sky="Hujan ringan diperkirakan turun", low=25, high=32,
+    advice="Warga diimbau membawa payung saat bepergian pada siang hari.",
+)  # fmt: skip
+TUESDAY = WEATHER.format(
+    sky="Cuaca cerah berawan menyelimuti kota", low=26, high=33,
+    advice="Badan meteorologi tidak mengeluarkan peringatan dini untuk hari ini.",
+)  # fmt: skip
+
+
+def test_a_different_article_with_the_same_title_never_replaces_silently(
+    run_cli, tmp_path: Path
+) -> None:
+    (tmp_path / "senin.txt").write_text(MONDAY, encoding="utf-8")
+    (tmp_path / "selasa.txt").write_text(TUESDAY, encoding="utf-8")
+    feed, mp3 = tmp_path / "output/feed.xml", tmp_path / "output/prakiraan-cuaca-hari-ini.mp3"
+    assert run_cli("narrate", "-q", "senin.txt").code == 0
+    kept = (feed.read_bytes(), mp3.read_bytes())
+
+    refused = run_cli("narrate", "-q", "selasa.txt")
+    assert refused.code == 3
+    assert "different article" in refused.stderr
+    assert "--replace" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert (feed.read_bytes(), mp3.read_bytes()) == kept
+
+    # an edit of the same article updates its episode
+    (tmp_path / "senin.txt").write_text(MONDAY.replace("membawa payung", "selalu membawa payung"))
+    assert run_cli("narrate", "-q", "senin.txt").code == 0
+    assert "selalu membawa" in (tmp_path / "output/prakiraan-cuaca-hari-ini.vtt").read_text()
+
+    # asked for, the other article replaces it
+    assert run_cli("narrate", "-q", "--replace", "selasa.txt").code == 0
+    entries = feedparser.parse(feed.read_bytes()).entries
+    assert len(entries) == 1
+    assert "cerah berawan" in (tmp_path / "output/prakiraan-cuaca-hari-ini.vtt").read_text()
+
+
+def test_two_articles_with_one_title_in_one_batch_publish_one(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "senin.txt").write_text(MONDAY, encoding="utf-8")
+    (tmp_path / "selasa.txt").write_text(TUESDAY, encoding="utf-8")
+    result = run_cli("narrate", "-q", "--jobs", "2", "senin.txt", "selasa.txt")
+    assert result.code == 8, result.stderr
+    assert "1 of 2 articles failed" in result.stderr
+    assert len(feedparser.parse((tmp_path / "output/feed.xml").read_bytes()).entries) == 1

@@ -12,7 +12,7 @@ import podcastparser
 import pytest
 
 from suaraberita.audio.tags import Chapter
-from suaraberita.errors import FeedError
+from suaraberita.errors import FeedError, InputError
 from suaraberita.publish.feed import render_feed
 from suaraberita.publish.store import SCHEMA_VERSION, Episode, Store
 from suaraberita.settings import Podcast
@@ -85,6 +85,13 @@ def test_reserved_slugs_keep_own_and_avoid_others(tmp_path: Path) -> None:
         # a reservation of a process that is gone is free again
         assert store.reserve_slug("g4", "kabar", 2**22 + 12345) == "kabar"
         assert store.reserve_slug("g5", "kabar", os.getpid()) == "kabar"
+        # the same episode, wanted by another live process at once: refused, not shared
+        store.reserve_slug("g6", "warta", os.getpid())
+        with pytest.raises(InputError, match="being narrated right now"):
+            store.reserve_slug("g6", "warta", os.getppid())
+        # left by a process that is gone: taken over
+        store.reserve_slug("g7", "kisah", 2**22 + 12345)
+        assert store.reserve_slug("g7", "kisah", os.getpid()) == "kisah"
 
 
 def test_store_has_schema_version_and_refuses_newer(tmp_path: Path) -> None:

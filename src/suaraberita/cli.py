@@ -97,6 +97,12 @@ def narration_options(command: F) -> F:
             click.option(
                 "--force", is_flag=True, help="Narrate again even when nothing has changed."
             ),
+            click.option(
+                "--replace",
+                is_flag=True,
+                help="Let an article without an id or address replace the episode of a "
+                "different article with the same title (otherwise that is an error).",
+            ),
             refresh_option,
             click.option(
                 "--jobs",
@@ -189,6 +195,7 @@ def _narrate_options(
     no_fallback: bool,
     force: bool,
     refresh: bool,
+    replace: bool = False,
     **_: Any,
 ) -> tuple[Any, dict[str, str]]:
     """Options of a narration from the command line's; a bad setting fails here,
@@ -211,6 +218,7 @@ def _narrate_options(
         engine=engine,
         fallback=fallback,
         force=force,
+        replace=replace,
         web=_web_options(engine, refresh),
     )
     return options, lexicon

@@ -37,6 +37,7 @@ from suaraberita.settings import NoiseSettings, Podcast, Settings
 from suaraberita.sound import Pcm
 from suaraberita.speech.engine import Engine, EngineOptions, create_engine
 from suaraberita.speech.voices import Voice
+from suaraberita.text.likeness import same_article
 from suaraberita.text.normalize import load_lexicon, normalize
 from suaraberita.text.script import Script, build_script
 
@@ -57,6 +58,8 @@ class NarrateOptions:
     # (NetworkError); None: that is an error.
     fallback: Voice | None = None
     force: bool = False  # narrate even when the episode is up to date
+    # let an article with no id or url replace another article's episode of its title
+    replace: bool = False
     web: WebOptions = field(default_factory=WebOptions)  # how article addresses are fetched
     # Leave the feed to the caller, who renders it once after several episodes (follow):
     # each episode's files and store row still land together.
@@ -233,6 +236,8 @@ def narrate(
     with Store(output / STORE_NAME) as store:
         slug = store.reserve_slug(guid, title_key(article.title), os.getpid())
         previous = store.get(guid)
+    if previous is not None and guid == title_key(article.title) and not options.replace:
+        _refuse_another_article(output, previous, script)
     pub_date = _pub_date(article, previous, options.now)  # a bad date fails before any output
 
     audio_name, *sidecar_names = episode_files(slug)
@@ -483,6 +488,25 @@ def _summary(article: Article) -> str:
     if len(text) > SUMMARY_MAX:
         text = text[: SUMMARY_MAX - 1].rsplit(" ", 1)[0] + "…"
     return text
+
+
+def _refuse_another_article(output: Path, previous: Episode, script: Script) -> None:
+    """An episode named by its title alone is updated by an edit of its article, never
+    replaced unasked by a different article that shares the title (a daily column)."""
+    from suaraberita.publish.site import cue_text, read_vtt
+
+    cues = read_vtt(output / previous.sidecars[1])
+    if not cues:  # nothing to compare with: an update, as before
+        return
+    old = " ".join(cue_text(cue) for cue in cues)
+    new = " ".join(u.text for part in script.parts for u in part.utterances)
+    if not same_article(old, new):
+        raise InputError(
+            f"the output folder already has an episode titled {previous.title!r} "
+            f"({previous.audio_file}) narrated from a different article",
+            hint="two articles share this title; give this one its own `id:` in front "
+            "matter, or narrate it with --replace to replace that episode",
+        )
 
 
 def _pub_date(article: Article, previous: Episode | None, now: datetime) -> datetime:

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from suaraberita.audio.tags import Chapter
-from suaraberita.errors import FeedError
+from suaraberita.errors import FeedError, InputError
 from suaraberita.files import alive
 
 SCHEMA_VERSION = 5
@@ -156,9 +156,19 @@ class Store:
                     return existing.slug
                 rows = self._db.execute("SELECT slug, guid, pid FROM reservations").fetchall()
                 for slug, owner, holder in rows:
-                    if owner == guid:
+                    mine, live = int(holder) == pid, alive(int(holder))
+                    if owner == guid and (mine or not live):  # left by a failed run
+                        self._db.execute(
+                            "UPDATE reservations SET pid = ? WHERE slug = ?", (pid, slug)
+                        )
                         return str(slug)
-                    if not alive(int(holder)):
+                    if owner == guid:
+                        raise InputError(
+                            "another article for this episode is being narrated right now",
+                            hint="two articles share a title (and have no id or url), or "
+                            "the same article was given twice; narrate them one at a time",
+                        )
+                    if not live:
                         self._db.execute("DELETE FROM reservations WHERE slug = ?", (slug,))
                 taken = {r[0] for r in self._db.execute("SELECT slug FROM episodes")}
                 taken |= {r[0] for r in self._db.execute("SELECT slug FROM reservations")}
