@@ -123,3 +123,35 @@ def test_slug_clash_is_an_error_not_a_lost_episode(tmp_path: Path) -> None:
         with pytest.raises(FeedError):
             store.put(_episode("g2", slug="berita"))
         assert [e.guid for e in store.episodes()] == ["g1"]
+
+
+def test_removing_an_episode_deletes_its_files_under_the_folder_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a narration waiting for the lock to take the freed slug must not lose its new files
+    import fcntl
+
+    from suaraberita.pipeline import remove_episode
+    from suaraberita.publish.store import episode_files
+    from suaraberita.settings import Settings
+
+    with Store(tmp_path / "episodes.db") as store:
+        store.put(_episode("g1", slug="berita"))
+    for name in episode_files("berita"):
+        (tmp_path / name).write_bytes(b"x")
+    held: list[bool] = []
+    unlink = Path.unlink
+
+    def checked_unlink(path: Path, missing_ok: bool = False) -> None:
+        if path.name in episode_files("berita"):
+            with open(tmp_path / ".suaraberita.lock", "a+b") as other:
+                try:
+                    fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    held.append(False)
+                except BlockingIOError:
+                    held.append(True)
+        unlink(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", checked_unlink)
+    assert remove_episode(tmp_path, "berita", Settings()) == list(episode_files("berita"))
+    assert held == [True] * len(episode_files("berita"))

@@ -339,7 +339,8 @@ def rebuild_feed(output: Path, settings: Settings) -> Path:
 
 
 def remove_episode(output: Path, slug: str, settings: Settings) -> list[str]:
-    """Delete an episode from the store, then its files, then re-render the feed."""
+    """Delete an episode from the store, re-render the feed, then delete its files; all
+    under the folder lock, so a narration that takes the slug next keeps its new files."""
     cover = show_cover(settings)
     with folder_lock(output), open_store(output) as store:
         episode = store.remove(slug)
@@ -348,12 +349,12 @@ def remove_episode(output: Path, slug: str, settings: Settings) -> list[str]:
                 f"no episode {slug!r}", path=output, hint="'suaraberita feed list' shows the slugs"
             )
         publish(output, store, settings.podcast, cover)
-    removed = []
-    for name in episode_files(slug):
-        path = output / name
-        if path.exists():
-            path.unlink()
-            removed.append(name)
+        removed = []
+        for name in episode_files(slug):
+            path = output / name
+            if path.exists():
+                path.unlink()
+                removed.append(name)
     return removed
 
 
