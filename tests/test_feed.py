@@ -155,3 +155,17 @@ def test_removing_an_episode_deletes_its_files_under_the_folder_lock(
     monkeypatch.setattr(Path, "unlink", checked_unlink)
     assert remove_episode(tmp_path, "berita", Settings()) == list(episode_files("berita"))
     assert held == [True] * len(episode_files("berita"))
+
+
+def test_new_episodes_never_take_the_show_s_files_or_someone_else_s(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "catatan.html").write_text("<p>halaman saya</p>")
+    (tmp_path / "rapat.chapters.json").write_text("[]")
+    with Store(tmp_path / "episodes.db") as store:
+        assert store.reserve_slug("g1", "index", os.getpid()) == "index-2"
+        assert store.reserve_slug("g2", "catatan", os.getpid()) == "catatan-2"
+        assert store.reserve_slug("g3", "rapat", os.getpid()) == "rapat-2"
+        store.put(_episode("g4", slug="kabar"))
+        (tmp_path / "kabar.mp3").write_bytes(b"ours")
+        assert store.reserve_slug("g4", "kabar", os.getpid()) == "kabar"  # its own files

@@ -64,6 +64,10 @@ _MIGRATIONS = {
 }
 
 
+# stems whose episode files would overwrite the show's own (index.html is its page)
+RESERVED_SLUGS = frozenset({"index"})
+
+
 def episode_files(slug: str) -> tuple[str, str, str, str]:
     """The MP3 and its chapters JSON, WebVTT and SRT files, named after the slug."""
     return f"{slug}.mp3", f"{slug}.chapters.json", f"{slug}.vtt", f"{slug}.srt"
@@ -173,12 +177,20 @@ class Store:
                 taken = {r[0] for r in self._db.execute("SELECT slug FROM episodes")}
                 taken |= {r[0] for r in self._db.execute("SELECT slug FROM reservations")}
                 slug, n = wanted, 2
-                while slug in taken:
+                while slug in taken or not self._free(slug):
                     slug, n = f"{wanted}-{n}", n + 1
                 self._db.execute("INSERT INTO reservations VALUES (?, ?, ?)", (slug, guid, pid))
                 return slug
         except sqlite3.Error as exc:
             raise FeedError(f"cannot reserve a file name: {exc}", path=self.path) from exc
+
+    def _free(self, slug: str) -> bool:
+        """No file of the show and no file of someone else's would be overwritten by a
+        new episode with this slug."""
+        if slug in RESERVED_SLUGS:
+            return False
+        folder = self.path.parent
+        return not any((folder / name).exists() for name in (*episode_files(slug), f"{slug}.html"))
 
     def put(self, episode: Episode) -> Episode:
         """Insert or replace the episode with this guid; returns it with its number."""
