@@ -228,3 +228,23 @@ def test_two_articles_with_one_title_in_one_batch_publish_one(run_cli, tmp_path:
     assert result.code == 8, result.stderr
     assert "1 of 2 articles failed" in result.stderr
     assert len(feedparser.parse((tmp_path / "output/feed.xml").read_bytes()).entries) == 1
+
+
+def test_a_run_cut_short_before_its_pages_is_repaired_by_the_next(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "senin.txt").write_text(MONDAY, encoding="utf-8")
+    assert run_cli("narrate", "-q", "senin.txt").code == 0
+    page = tmp_path / "output/prakiraan-cuaca-hari-ini.html"
+    page.unlink()
+    page.mkdir()  # a page that cannot be written: a clear error, no traceback
+    failed = run_cli("narrate", "-q", "--force", "senin.txt")
+    assert failed.code == 7
+    assert "Traceback" not in failed.stderr
+    page.rmdir()
+    again = run_cli("narrate", "senin.txt")  # not "up to date": the page is missing
+    assert again.code == 0, again.stderr
+    assert "up to date" not in again.stdout
+    assert page.is_file()
+    (tmp_path / "output/index.html").unlink()
+    assert run_cli("narrate", "-q", "senin.txt").code == 0
+    assert (tmp_path / "output/index.html").is_file()
+    assert "up to date" in run_cli("narrate", "senin.txt").stdout

@@ -32,7 +32,7 @@ from suaraberita.intake.article import (
 from suaraberita.intake.noise import Rules, default_rules
 from suaraberita.intake.web import WebOptions, is_html, is_url, read_saved_page, read_url
 from suaraberita.publish.feed import render_feed
-from suaraberita.publish.store import Episode, Store, episode_files
+from suaraberita.publish.store import INDEX_PAGE, Episode, Store, episode_files, page_file
 from suaraberita.settings import NoiseSettings, Podcast, Settings
 from suaraberita.sound import Pcm
 from suaraberita.speech.engine import Engine, EngineOptions, create_engine
@@ -158,10 +158,13 @@ def _up_to_date(output: Path, episode: Episode | None, wanted: str) -> bool:
 
 
 def _files_intact(output: Path, episode: Episode) -> bool:
+    """Every file the published episode needs is there: its audio, sidecars and page,
+    the show's page and the feed (a run cut short before its pages is done again)."""
     audio = output / episode.audio_file
     if not audio.is_file() or audio.stat().st_size != episode.audio_length:
         return False
-    return all((output / name).is_file() for name in episode.sidecars)
+    names = (*episode.sidecars, page_file(episode.slug), INDEX_PAGE, FEED_NAME)
+    return all((output / name).is_file() for name in names)
 
 
 def load_article(

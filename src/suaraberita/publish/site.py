@@ -23,10 +23,10 @@ from suaraberita.audio.tags import Chapter
 from suaraberita.audio.transcript import Cue
 from suaraberita.files import atomic_write
 from suaraberita.publish.feed import clock
-from suaraberita.publish.store import Episode
+from suaraberita.publish.store import INDEX_PAGE, Episode, page_file
 from suaraberita.settings import Podcast
 
-INDEX_NAME = "index.html"
+INDEX_NAME = INDEX_PAGE
 ASSETS_DIR = "assets"
 ASSET_NAMES = ("site.css", "site.js")
 # Marks the pages this module writes, so stale ones (of removed episodes) can be deleted
@@ -50,7 +50,7 @@ class Section:
 
 
 def page_name(slug: str) -> str:
-    return f"{slug}.html"
+    return page_file(slug)
 
 
 def render_site(

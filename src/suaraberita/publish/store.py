@@ -64,8 +64,14 @@ _MIGRATIONS = {
 }
 
 
-# stems whose episode files would overwrite the show's own (index.html is its page)
-RESERVED_SLUGS = frozenset({"index"})
+INDEX_PAGE = "index.html"  # the show's page
+# stems whose episode files would overwrite the show's own
+RESERVED_SLUGS = frozenset({INDEX_PAGE.removesuffix(".html")})
+
+
+def page_file(slug: str) -> str:
+    """The episode's web page."""
+    return f"{slug}.html"
 
 
 def episode_files(slug: str) -> tuple[str, str, str, str]:
@@ -190,7 +196,7 @@ class Store:
         if slug in RESERVED_SLUGS:
             return False
         folder = self.path.parent
-        return not any((folder / name).exists() for name in (*episode_files(slug), f"{slug}.html"))
+        return not any((folder / name).exists() for name in (*episode_files(slug), page_file(slug)))
 
     def put(self, episode: Episode) -> Episode:
         """Insert or replace the episode with this guid; returns it with its number."""
