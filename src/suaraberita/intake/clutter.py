@@ -41,8 +41,9 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _NUMBERED = re.compile(r"^\d{1,3}\.\s+\S")
 _HEADING = re.compile(r"^\d{1,3}\.\s+[A-Z0-9\"“‘']")  # a numbered heading starts a sentence
 _BULLET = re.compile(r"^(?:[•·▪●◦‣∙*]\s*|[-–]\s+)\S")
+# possessive, so a long line of capitals is one pass (the name is stripped by `person`)
 _NAME_OUTLET = re.compile(
-    r"^(?P<name>[^,|]+?)\s*[,|]\s*(?:[\w-]+\.(?:com|id|co\.id)|[A-Z][A-Za-z]*[A-Z][\w.]*(?:\s[A-Z][a-z]+)?)$"
+    r"^(?P<name>[^,|]++)[,|]\s*+(?:[\w-]++\.(?:com|id|co\.id)|[A-Z][a-z]*+[A-Z][\w.]*+(?:\s[A-Z][a-z]+)?)$"
 )
 _SPEECH = re.compile(r"[\"“”]|\b(?:kata|ujar|ucap|tutur|ungkap|jelas|tegas|imbuh)(?:nya)?\b")
 _SIGN_OFF = re.compile(
@@ -424,7 +425,6 @@ class _Sieve:
                     other is not None
                     and title < other < start
                     and self.why[other] is not None
-                    and self.why[other] is not None
                     and is_name(self.units[other].text)
                 ):
                     person = self.person(self.units[other].text)
@@ -441,9 +441,7 @@ class _Sieve:
                 other is None
                 or why is None
                 or why[0] in ("header", "before-title")
-                or (
-                    why[1] == "the photo's alt text"  # a name above the lead photo: the writer
-                )
+                or why[1] == "the photo's alt text"  # a name above the lead photo: the writer
             ):
                 return other
             other = self.near(other, step)
