@@ -30,6 +30,7 @@ class Site:
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     failures: dict[str, list[int]] = field(default_factory=dict)  # path -> statuses to give first
     extra: dict[str, bytes] = field(default_factory=dict)  # path -> body served as it is
+    retry_after: str = "0"  # the Retry-After header of a 429
 
     def paths(self) -> list[str]:
         return [path for path, _ in self.requests]
@@ -51,7 +52,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 status = queued.pop(0)
                 self.send_response(status)
                 if status == 429:
-                    self.send_header("Retry-After", "0")
+                    self.send_header("Retry-After", site.retry_after)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return

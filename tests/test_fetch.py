@@ -71,6 +71,14 @@ def test_busy_answers_are_tried_again(site: Site, status: int) -> None:
     assert site.count("/berita.html") == 3
 
 
+@pytest.mark.parametrize("header", ["²", "soon", "Wed, 21 Oct 2015 07:28:00 GMT", " 0 "])
+def test_any_retry_after_header_is_read_or_ignored(site: Site, header: str) -> None:
+    site.retry_after = header
+    site.failures["/berita.html"] = [429]
+    assert fetch(f"{site.url}/berita.html", QUICK).text() == PAGE
+    assert site.count("/berita.html") == 2
+
+
 def test_a_site_that_stays_down_is_a_network_error(site: Site) -> None:
     site.failures["/berita.html"] = [503] * 10
     with pytest.raises(NetworkError, match="HTTP 503"):

@@ -26,8 +26,9 @@ from hypothesis import strategies as st
 from suaraberita.errors import ConfigError, InputError, SuaraberitaError
 from suaraberita.intake.article import Article, parse_article
 from suaraberita.pipeline import make_script
+from suaraberita.retry import retry_after as _retry_after
 from suaraberita.settings import load_settings
-from suaraberita.speech.google import _retry_after, decode_response
+from suaraberita.speech.google import decode_response
 from suaraberita.speech.voices import find_voice, load_voice, voice_dirs
 from suaraberita.text.chunking import GOOGLE_LIMIT, split_text
 from suaraberita.text.normalize import load_lexicon, normalize

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from suaraberita import __version__
 from suaraberita.errors import InputError, NetworkError
+from suaraberita.retry import retry_after as seconds_after
 
 if TYPE_CHECKING:
     import requests
@@ -248,9 +249,7 @@ def _too_large(url: str, limit: int) -> InputError:
 
 def _wait(attempt: int, retry_after: str | None, options: FetchOptions, clock: _Clock) -> bool:
     """Sleep before the next try; False when the deadline leaves no room for it."""
-    delay = options.backoff * 2**attempt
-    if retry_after and retry_after.strip().isdigit():
-        delay = max(delay, float(retry_after))
+    delay = max(options.backoff * 2**attempt, seconds_after(retry_after) or 0.0)
     if clock.now() - clock.started + delay >= options.deadline:
         return False
     clock.sleep(delay)

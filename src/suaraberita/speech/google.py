@@ -29,7 +29,6 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import email.utils
 import random
 import re
 import socket
@@ -40,7 +39,6 @@ from collections import deque
 from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -50,6 +48,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from suaraberita.cache import cache_key
 from suaraberita.errors import AudioError, ConfigError, EngineError, NetworkError
+from suaraberita.retry import retry_after as seconds_after
 from suaraberita.sound import Pcm
 from suaraberita.text.chunking import GOOGLE_LIMIT, split_text
 
@@ -363,7 +362,7 @@ class _Run:
                         problem = f"malformed answer ({exc})"
                 elif status == 429 or status >= 500:
                     problem = f"HTTP {status} {response.reason}"
-                    retry_after = _retry_after(response.headers.get("Retry-After"))
+                    retry_after = seconds_after(response.headers.get("Retry-After"))
                 else:
                     raise _refused(status, str(response.reason), self.engine.base_url)
             attempt += 1
@@ -574,28 +573,6 @@ class _DeadlineAdapter(requests.adapters.HTTPAdapter):
             "http": _DeadlinePool,
             "https": _DeadlineTlsPool,
         }
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (seconds or an HTTP date); None if absent or bad.
-
-    >>> _retry_after("2"), _retry_after(None), _retry_after("soon"), _retry_after("²")
-    (2.0, None, None, None)
-    >>> _retry_after("Wed, 21 Oct 2015 07:28:00 GMT")
-    0.0
-    """
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isascii() and value.isdigit():  # not "²", which isdigit() takes too
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _refused(status: int, reason: str, host: str) -> EngineError:
