@@ -255,3 +255,24 @@ def test_a_site_that_cannot_be_reached_is_exit_9(run_cli, tmp_path: Path) -> Non
     assert result.code == 9, result.stderr
     assert "cannot be reached" in result.stderr
     assert not (tmp_path / "output" / "feed.xml").exists()
+
+
+def test_links_a_page_declares_are_made_absolute_and_only_http(site: Site) -> None:
+    body = " ".join(["Warga desa memperbaiki jembatan bambu itu bersama-sama sejak pagi."] * 3)
+    site.extra["/berita/jembatan.html"] = f"""<!doctype html><html><head>
+<title>Jembatan Desa Diperbaiki</title>
+<link rel="canonical" href="/berita/jembatan-desa.html">
+<meta property="og:image" content="javascript:alert(1)">
+</head><body><article><h1>Jembatan Desa Diperbaiki</h1><p>{body}</p><p>{body}</p>
+</article></body></html>""".encode()
+    article = read_url(f"{site.url}/berita/jembatan.html", options=QUICK)
+    assert article.meta.url == f"{site.url}/berita/jembatan-desa.html"
+    assert article.meta.image is None
+    site.extra["/berita/gambar.html"] = (
+        site.extra["/berita/jembatan.html"]
+        .replace(b"/berita/jembatan-desa.html", b"data:text/html,hai")
+        .replace(b"javascript:alert(1)", b"../foto/jembatan.jpg")
+    )
+    article = read_url(f"{site.url}/berita/gambar.html", options=QUICK)
+    assert article.meta.url == f"{site.url}/berita/gambar.html"
+    assert article.meta.image == f"{site.url}/foto/jembatan.jpg"

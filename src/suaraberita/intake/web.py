@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
 
 from suaraberita.errors import InputError
 from suaraberita.intake.article import (
@@ -117,15 +118,34 @@ def _article(pages: list[Fetched], source: str, rules: Rules, local: bool = Fals
             path=source,
             hint="this looks like an index, a video or a login page; give an article's address",
         )
-    url = meta.canonical or (None if local else pages[0].url)  # the article's own address
+    base = pages[0].url
+    own = _web_address(meta.canonical, base)  # the article's own address
+    url = own or (None if local else base)
+    image = _web_address(meta.image, base)
     return article_from_blocks(
         title,
         [(block.text, block.level) for block in blocks],
         source,
         rules,
         subtitle=_standfirst(meta.description, blocks),
-        meta=Meta(author=meta.author, date=meta.published, url=url, image=meta.image),
+        meta=Meta(author=meta.author, date=meta.published, url=url, image=image),
     )
+
+
+def _web_address(value: str | None, base: str) -> str | None:
+    """A link the page declares, made absolute against the page's address; only an
+    http(s) link leaves the tool (never javascript:, data: or a saved page's file:).
+
+    >>> _web_address("/berita/a.html", "https://contoh.id/x/y.html")
+    'https://contoh.id/berita/a.html'
+    >>> _web_address("javascript:alert(1)", "https://contoh.id/"), _web_address("a", "file:///b")
+    (None, None)
+    """
+    if not value:
+        return None
+    absolute = urljoin(base, value.strip())
+    parts = urlsplit(absolute)
+    return absolute if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def _standfirst(description: str | None, blocks: list[Block]) -> str | None:
