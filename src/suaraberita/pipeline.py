@@ -235,11 +235,13 @@ def narrate(
     """
     output = options.output
     clean_leftovers(output)
-    guid = article.meta.id or article.meta.url or title_key(article.title)
+    named = title_key(article.title)
+    by_title = not (article.meta.id or article.meta.url)
+    guid = article.meta.id or article.meta.url or named
     with Store(output / STORE_NAME) as store:
-        slug = store.reserve_slug(guid, title_key(article.title), os.getpid())
+        slug = store.reserve_slug(guid, named, os.getpid())
         previous = store.get(guid)
-    if previous is not None and guid == title_key(article.title) and not options.replace:
+    if previous is not None and by_title and not options.replace:
         _refuse_another_article(output, previous, script)
     pub_date = _pub_date(article, previous, options.now)  # a bad date fails before any output
 
