@@ -276,3 +276,19 @@ def test_links_a_page_declares_are_made_absolute_and_only_http(site: Site) -> No
     article = read_url(f"{site.url}/berita/gambar.html", options=QUICK)
     assert article.meta.url == f"{site.url}/berita/gambar.html"
     assert article.meta.image == f"{site.url}/foto/jembatan.jpg"
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    ["[1, 2]", '{"F": 5}', '{"F": {"etag": 7, "seen": 3}}', '{"F": {"seen": [[1], "x", null]}}'],
+)
+def test_a_damaged_follow_state_starts_afresh(site: Site, tmp_path: Path, damaged: str) -> None:
+    from suaraberita.follow import STATE_NAME, FollowState, check_feed
+
+    feed = f"{site.url}/feed.xml"
+    (tmp_path / STATE_NAME).write_text(damaged.replace("F", feed), encoding="utf-8")
+    state = FollowState.load(tmp_path)
+    assert len(check_feed(feed, state, set(), options=QUICK.fetch).items) == 8
+    state.remember(feed, ["https://contoh.id/a"])
+    state.save(tmp_path)
+    assert FollowState.load(tmp_path).seen(feed) >= {"https://contoh.id/a"}

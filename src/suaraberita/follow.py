@@ -59,14 +59,26 @@ class FollowState:
         return cls(data if isinstance(data, dict) else {})
 
     def of(self, feed: str) -> dict[str, Any]:
-        return self.feeds.setdefault(feed, {"etag": None, "last_modified": None, "seen": []})
+        """The feed's entry; a damaged one (edited by hand, cut short) starts afresh."""
+        entry = self.feeds.get(feed)
+        fresh: dict[str, Any] = {"etag": None, "last_modified": None, "seen": []}
+        if not isinstance(entry, dict):
+            entry = self.feeds[feed] = fresh
+        for key in ("etag", "last_modified"):
+            if not isinstance(entry.get(key), str):
+                entry[key] = None
+        seen = entry.get("seen")
+        entry["seen"] = (
+            [url for url in seen if isinstance(url, str)] if isinstance(seen, list) else []
+        )
+        return entry
 
     def seen(self, feed: str) -> set[str]:
-        return set(self.of(feed).get("seen") or [])
+        return set(self.of(feed)["seen"])
 
     def remember(self, feed: str, urls: Iterable[str]) -> None:
         entry = self.of(feed)
-        seen = [*entry.get("seen", []), *urls]
+        seen = [*entry["seen"], *urls]
         entry["seen"] = list(dict.fromkeys(seen))[-MAX_REMEMBERED:]
 
     def save(self, output: Path) -> None:
