@@ -607,7 +607,7 @@ def _settings(config: Path | None, base_url: str | None) -> Any:
     if base_url:
         from suaraberita.settings import check_url
 
-        check_url(base_url, "--base-url", None)
+        check_url(base_url, "--base-url", None, base=True)
         settings = replace(settings, podcast=replace(settings.podcast, base_url=base_url))
     return settings
 

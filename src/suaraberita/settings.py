@@ -14,6 +14,7 @@ from suaraberita.audio.render import AudioFormat
 from suaraberita.errors import ConfigError
 from suaraberita.files import read_toml
 from suaraberita.intake.article import DEFAULT_MAX_BYTES
+from suaraberita.unsafe import UNSAFE, first_unsafe
 
 CONFIG_NAME = "suaraberita.toml"
 EPISODE_TYPES = ("episodic", "serial")
@@ -129,7 +130,7 @@ def _podcast(table: dict[str, Any], path: Path) -> Podcast:
         image = Path(values["image"]).expanduser()
         values["image"] = image if image.is_absolute() else path.parent / image
     podcast = Podcast(**values)
-    check_url(podcast.base_url, "podcast.base_url", path)
+    check_url(podcast.base_url, "podcast.base_url", path, base=True)
     if podcast.link:
         check_url(podcast.link, "podcast.link", path)
     categories = apple_categories()
@@ -231,8 +232,13 @@ def _typed(table: dict[str, Any], kind: type, name: str, path: Path) -> dict[str
                 path=path,
                 hint="text goes in double quotes; numbers and true/false without them",
             )
-        if isinstance(value, str) and "\x00" in value:
-            raise ConfigError(f"{name}.{key} contains a NUL character", path=path)
+        bad = first_unsafe(value) if isinstance(value, str) else None
+        if bad is not None:
+            raise ConfigError(
+                f"{name}.{key} contains the control character U+{ord(bad):04X}",
+                path=path,
+                hint="delete it: control and bidi characters would reach the feed and pages",
+            )
         values[key] = float(cast(float, value)) if float in expected else value
     return values
 
@@ -247,10 +253,35 @@ def _expected_types(annotation: Any) -> tuple[type, ...]:
     return tuple(kinds)
 
 
-def check_url(url: str, key: str, path: Path | None) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"{key} {url!r} is not an http(s) URL", path=path)
+def check_url(url: str, key: str, path: Path | None, *, base: bool = False) -> None:
+    """An absolute http(s) URL that every client reads alike; a `base` URL, which every
+    file's URL is built on, has no query, fragment or credentials either."""
+    problem = _url_problem(url, base)
+    if problem:
+        raise ConfigError(
+            f"{key} {url!r} {problem}",
+            path=path,
+            hint="write it like https://contoh.id/podcast/" if base else None,
+        )
+
+
+def _url_problem(url: str, base: bool) -> str | None:
+    if any(c.isspace() or ord(c) in UNSAFE for c in url):
+        return "has a space or control character (write a space as %20)"
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises ValueError for a port that is not 0-65535
+    except ValueError as error:
+        return f"is not a valid URL ({error})"
+    if port == 0:
+        return "has port 0, which no client can reach"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "is not an http(s) URL"
+    if parts.username is not None or parts.password is not None:
+        return "has a user name or password, which every listener would see"
+    if base and (parts.query or parts.fragment or url.endswith(("?", "#"))):
+        return "has a query or fragment ('?' or '#'), which would break every file's URL"
+    return None
 
 
 STARTER = """\

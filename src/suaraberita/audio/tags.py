@@ -9,6 +9,7 @@ from typing import Any
 
 from suaraberita.audio.cover import Cover
 from suaraberita.errors import AudioError
+from suaraberita.unsafe import safe_url
 
 _NO_OFFSET = 0xFFFFFFFF  # CHAP byte offsets unused: players seek by time
 
@@ -65,8 +66,9 @@ def write_tags(path: Path, tags: EpisodeTags, chapters: tuple[Chapter, ...]) -> 
         id3.add(TDRC(encoding=3, text=[tags.date]))
     if tags.comment:
         id3.add(COMM(encoding=3, lang=tags.language, desc="", text=[tags.comment]))
-    if tags.url:
-        id3.add(WXXX(encoding=3, desc="", url=tags.url))
+    url = safe_url(tags.url)
+    if url:
+        id3.add(WXXX(encoding=3, desc="", url=url))
     if tags.transcript:
         id3.add(USLT(encoding=3, lang=tags.language, desc="", text=tags.transcript))
     ids = [f"chp{i}" for i in range(len(chapters))]

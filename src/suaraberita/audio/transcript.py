@@ -61,17 +61,18 @@ def render_vtt(cues: Sequence[Cue]) -> str:
 
 
 def render_srt(cues: Sequence[Cue]) -> str:
-    """SubRip text.
+    """SubRip text. SubRip has no escapes, so what players take for markup (<b>,
+    {\\an8}) or for a timing line (-->) is replaced by look-alikes.
 
-    >>> print(render_srt([Cue(0.0, 3661.5, ("Halo", "dunia"))]), end="")
+    >>> print(render_srt([Cue(0.0, 3661.5, ("Halo <b>", "{\\\\an8} 00:00:09,000 --> 1"))]), end="")
     1
     00:00:00,000 --> 01:01:01,500
-    Halo
-    dunia
+    Halo ‹b›
+    (\\an8) 00:00:09,000 --› 1
     """
     blocks = []
     for number, cue in enumerate(cues, start=1):
-        text = "\n".join(cue.lines)
+        text = "\n".join(line.translate(_SRT_SAFE) for line in cue.lines)
         blocks.append(f"{number}\n{_clock(cue.start, ',')} --> {_clock(cue.end, ',')}\n{text}\n")
     return "\n".join(blocks)
 
@@ -92,3 +93,6 @@ def _clock(seconds: float, mark: str) -> str:
 def _vtt_escape(line: str) -> str:
     line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return line.replace("-->", "--&gt;")
+
+
+_SRT_SAFE = str.maketrans({"<": "\u2039", ">": "\u203a", "{": "(", "}": ")"})

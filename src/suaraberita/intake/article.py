@@ -21,10 +21,12 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from suaraberita.errors import InputError
 from suaraberita.intake.clutter import Dropped, Sifted, Unit, sift
 from suaraberita.intake.noise import Rules, default_rules
+from suaraberita.unsafe import safe_url, strip_unsafe
 
 if TYPE_CHECKING:  # the Markdown and YAML parsers load only for Markdown input
     from markdown_it import MarkdownIt
@@ -74,7 +76,6 @@ _NUMBERED = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
 _BULLET = re.compile(r"^(?:[•·▪●◦‣∙]\s*|[-*]\s+)(?=\S)")
 _ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE)
 _FRONT_OPEN = re.compile(r"\A---[ \t]*(?:\n|\Z)")
-_INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\u2060\u00ad\ufeff")
 
 
 # --- reading bytes -------------------------------------------------------------
@@ -304,8 +305,9 @@ def _no_title(source: str) -> InputError:
 
 
 def _tidy(text: str) -> str:
-    """Collapse runs of white space and drop invisible characters; quotes stay as written."""
-    return " ".join(text.translate(_INVISIBLE).split())
+    """Collapse runs of white space and drop invisible and unsafe characters; quotes
+    stay as written. Every text of an article passes here."""
+    return " ".join(strip_unsafe(text).split())
 
 
 # --- pasted text ---------------------------------------------------------------
@@ -347,11 +349,26 @@ def article_from_blocks(
     ]
     if parts and parts[0].level == 1 and parts[0].text == _tidy(title):
         parts = parts[1:]  # the page's <h1> is the title
-    head = _Head(_tidy(title), subtitle, meta or Meta())
+    head = _Head(_tidy(title), _tidy(subtitle or "") or None, _tidy_meta(meta or Meta()))
     head, kept, dropped = _sift_markdown(
         head, [p for p in parts if p.text], rules or default_rules()
     )
     return replace(_assemble(head, kept, source, had_text=bool(dropped)), dropped=dropped)
+
+
+def _tidy_meta(meta: Meta) -> Meta:
+    """A page's metadata, tidied like the text of an article."""
+
+    def tidy(value: str | None) -> str | None:
+        return _tidy(value or "") or None
+
+    return replace(
+        meta,
+        author=tidy(meta.author),
+        date=tidy(meta.date),
+        url=tidy(meta.url),
+        image=tidy(meta.image),
+    )
 
 
 def _sift_markdown(
@@ -630,8 +647,8 @@ def _head_from_front_matter(data: dict[str, Any], source: str) -> _Head:
     meta = Meta(
         author=text("author"),
         date=_date_field(data, source),
-        url=text("url"),
-        image=text("image"),
+        url=_link_field(text("url"), "url", source),
+        image=_link_field(text("image"), "image", source),
         id=_id_field(data, source),
         tags=_tags_field(data, source),
     )
@@ -652,13 +669,27 @@ def _field_reader(data: dict[str, Any], source: str) -> Callable[[str], str | No
     return read
 
 
+def _link_field(value: str | None, name: str, source: str) -> str | None:
+    """Only an http(s) address leaves the tool (feed, pages, ID3), never javascript:,
+    file: or data:; an image may be a bare file name, which is not published."""
+    if value is None or safe_url(value):
+        return value
+    if name == "image" and not urlsplit(value).scheme and not value.startswith("//"):
+        return value
+    raise InputError(
+        f"front matter field '{name}' must be an http(s) address, not {value!r}",
+        path=source,
+        hint=f"write e.g. {name}: https://contoh.id/berita/judul-berita",
+    )
+
+
 def _date_field(data: dict[str, Any], source: str) -> str | None:
     """YAML turns 2024-02-13 into a date; store it as an ISO string."""
     value = data.get("date")
     if value is None:
         return None
     if isinstance(value, str):
-        return value.strip() or None
+        return _tidy(value) or None
     if isinstance(value, dt.date):  # datetime is a date too
         return value.isoformat()
     raise _wrong_type("date", "a date such as 2024-02-13", value, source)

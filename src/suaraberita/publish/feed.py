@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from suaraberita.publish.store import Episode
 from suaraberita.settings import Podcast, url_in
+from suaraberita.unsafe import safe_url
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -90,8 +91,9 @@ def _item(channel: ET.Element, podcast: Podcast, episode: Episode) -> None:
     _text(item, "title", episode.title)
     _text(item, "description", episode.summary)
     _text(item, f"{{{CONTENT}}}encoded", show_notes(episode))
-    if episode.link:
-        _text(item, "link", episode.link)
+    link, image = safe_url(episode.link), safe_url(episode.image)
+    if link:
+        _text(item, "link", link)
     _link(
         item,
         "enclosure",
@@ -108,8 +110,8 @@ def _item(channel: ET.Element, podcast: Podcast, episode: Episode) -> None:
     _text(item, f"{{{ITUNES}}}explicit", _bool(podcast.explicit))
     if episode.author:
         _text(item, f"{{{ITUNES}}}author", episode.author)
-    if episode.image and urlsplit(episode.image).scheme in ("http", "https"):
-        _link(item, f"{{{ITUNES}}}image", href=episode.image)
+    if image:
+        _link(item, f"{{{ITUNES}}}image", href=image)
     chapters, vtt, srt = episode.sidecars
     _link(
         item, f"{{{PODCAST}}}chapters", url=url_in(base, chapters), type="application/json+chapters"
@@ -131,8 +133,9 @@ def show_notes(episode: Episode) -> str:
 
     chapters = "".join(f"<li>{clock(c.start)} {escape(c.title)}</li>" for c in episode.chapters)
     html = f"<p>{escape(episode.summary)}</p><p>Bab:</p><ul>{chapters}</ul>"
-    if episode.link:
-        html += f'<p><a href="{escape(episode.link)}">Baca artikel aslinya</a></p>'
+    link = safe_url(episode.link)
+    if link:
+        html += f'<p><a href="{escape(link)}">Baca artikel aslinya</a></p>'
     return nh3.clean(html, tags={"p", "ul", "li", "a"}, attributes={"a": {"href"}})
 
 

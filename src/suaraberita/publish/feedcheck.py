@@ -12,6 +12,7 @@ from suaraberita.audio.cover import MAX_SIDE, MIN_SIDE, parse_cover
 from suaraberita.errors import ConfigError
 from suaraberita.publish.feed import ATOM, ITUNES, PODCAST, podcast_guid
 from suaraberita.settings import Podcast, apple_categories
+from suaraberita.unsafe import safe_url
 
 _NS = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM}
 
@@ -110,6 +111,12 @@ def _check_item(item: ET.Element, output: Path, podcast: Podcast, guids: set[str
         problems.append("itunes:duration must be whole seconds")
     if _text(item, "itunes:episodeType") not in ("full", "trailer", "bonus"):
         problems.append("itunes:episodeType must be full, trailer or bonus")
+    link = _text(item, "link")
+    if link and not safe_url(link):
+        problems.append(f"<link> {link!r} is not an http(s) address")
+    image = item.find("itunes:image", _NS)
+    if image is not None and not safe_url(image.get("href")):
+        problems.append(f"itunes:image {image.get('href')!r} is not an http(s) address")
     problems += _check_enclosure(item.find("enclosure"), output, podcast)
     chapters = item.find("podcast:chapters", _NS)
     if chapters is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -25,6 +25,7 @@ from suaraberita.files import atomic_write
 from suaraberita.publish.feed import clock
 from suaraberita.publish.store import INDEX_PAGE, Episode, page_file
 from suaraberita.settings import Podcast
+from suaraberita.unsafe import safe_url
 
 INDEX_NAME = INDEX_PAGE
 ASSETS_DIR = "assets"
@@ -157,28 +158,6 @@ def read_vtt(path: Path) -> tuple[Cue, ...]:
         body = tuple(html.unescape(_TAG.sub("", line)) for line in lines[timing + 1 :])
         cues.append(Cue(times[0], times[1], body))
     return tuple(cues)
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL when it is an absolute http(s) link, else None.
-
-    >>> safe_url("https://contoh.id/a?b=1"), safe_url("javascript:alert(1)")
-    ('https://contoh.id/a?b=1', None)
-    >>> safe_url(" JaVaScRiPt:alert(1)"), safe_url("//evil.example/x"), safe_url(None)
-    (None, None, None)
-    """
-    if not url:
-        return None
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    if any(ord(ch) < 0x21 or ch in "<>\"'`\\" for ch in url):
-        return None
-    return url
 
 
 def duration_text(seconds: float) -> str:
