@@ -230,6 +230,35 @@ def test_two_articles_with_one_title_in_one_batch_publish_one(run_cli, tmp_path:
     assert len(feedparser.parse((tmp_path / "output/feed.xml").read_bytes()).entries) == 1
 
 
+@pytest.mark.parametrize("blocked", ["index.html", "assets/site.css"])
+def test_a_new_episode_whose_pages_cannot_be_written_is_not_published(
+    run_cli, tmp_path: Path, blocked: str
+) -> None:
+    """All of an episode or none of it: the feed, the store and the folder stay as they
+    were when a page cannot be written, and the next run publishes it whole."""
+    (tmp_path / "senin.txt").write_text(MONDAY, encoding="utf-8")
+    (tmp_path / "kereta.md").write_text(MARKDOWN_ARTICLE, encoding="utf-8")
+    assert run_cli("narrate", "-q", "senin.txt").code == 0
+    output = tmp_path / "output"
+    page = output / blocked
+    page.unlink()
+    page.mkdir()  # the show's page cannot be written
+    before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file() and p.suffix != ".db"}
+    failed = run_cli("narrate", "-q", "kereta.md")
+    assert failed.code == 7, failed.stderr
+    assert "a folder is in its place" in failed.stderr
+    after = {p: p.read_bytes() for p in output.rglob("*") if p.is_file() and p.suffix != ".db"}
+    assert after == before  # no MP3, sidecar, page or feed of the new episode
+    listed = run_cli("feed", "list")
+    assert MD_SLUG not in listed.stdout
+    page.rmdir()
+    assert run_cli("narrate", "-q", "kereta.md").code == 0
+    entries = feedparser.parse((output / "feed.xml").read_bytes()).entries
+    assert len(entries) == 2
+    assert (output / f"{MD_SLUG}.html").is_file()
+    assert page.is_file()
+
+
 def test_a_run_cut_short_before_its_pages_is_repaired_by_the_next(run_cli, tmp_path: Path) -> None:
     (tmp_path / "senin.txt").write_text(MONDAY, encoding="utf-8")
     assert run_cli("narrate", "-q", "senin.txt").code == 0

@@ -18,6 +18,7 @@ import webvtt
 
 from suaraberita.audio.tags import Chapter
 from suaraberita.audio.transcript import Cue, render_vtt
+from suaraberita.files import Staging
 from suaraberita.pipeline import open_store
 from suaraberita.publish.site import GENERATOR, read_vtt, render_episode, render_site, safe_url
 from suaraberita.publish.store import Episode
@@ -303,8 +304,13 @@ def test_rendering_again_writes_nothing_that_did_not_change(two: Path, tmp_path:
     output = tmp_path / "output"
     shutil.copytree(two, output)
     episodes = _episodes(output)
-    assert render_site(output, Podcast(), episodes, "cover.png") == ()
-    changed = render_site(output, Podcast(title="Acara Baru"), episodes, "cover.png")
+    with Staging() as staging:
+        assert render_site(output, Podcast(), episodes, "cover.png", staging) == ((), ())
+    with Staging() as staging:
+        changed, _ = render_site(
+            output, Podcast(title="Acara Baru"), episodes, "cover.png", staging
+        )
+        staging.commit()
     assert {p.name for p in changed} == {"index.html"} | {f"{e.slug}.html" for e in episodes}
     assert GENERATOR in (output / "index.html").read_text()
     assert MD_SLUG in {e.slug for e in episodes}

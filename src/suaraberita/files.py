@@ -95,13 +95,25 @@ class Staging:
         except OSError as exc:
             raise FeedError(f"cannot write {target.name}: {exc.strerror}", path=target) from None
 
+    def source(self, target: Path) -> Path:
+        """Where `target`'s newest content is: its staged file, else `target` itself."""
+        return next((temp for temp, aim in reversed(self._pending) if aim == target), target)
+
     def commit(self) -> None:
-        """Flush every file and rename it over its target."""
+        """Flush every file, then rename each over its target; what can be found to
+        fail (a full disk, a folder in a target's place) fails before the first rename."""
         for temp, target in self._pending:
             try:
                 with open(temp, "rb+") as handle:
                     os.fsync(handle.fileno())
                 os.chmod(temp, 0o644)
+            except OSError as exc:
+                raise FeedError(f"cannot write {target.name}: {exc}", path=target) from None
+            if target.is_dir() and not target.is_symlink():
+                problem = f"cannot write {target.name}: a folder is in its place"
+                raise FeedError(problem, path=target)
+        for temp, target in self._pending:
+            try:
                 os.replace(temp, target)
             except OSError as exc:
                 raise FeedError(f"cannot write {target.name}: {exc}", path=target) from None

@@ -307,7 +307,7 @@ def narrate(
             source_key=source,
         )
         # The files, the store and the feed change together, under the folder's lock.
-        with folder_lock(output), Store(output / STORE_NAME) as store:
+        with folder_lock(output), Store(output / STORE_NAME) as store, store.transaction():
             episode = store.put(episode)
             if options.defer_feed:
                 staging.commit()
@@ -347,7 +347,7 @@ def remove_episode(output: Path, slug: str, settings: Settings) -> list[str]:
     """Delete an episode from the store, re-render the feed, then delete its files; all
     under the folder lock, so a narration that takes the slug next keeps its new files."""
     cover = show_cover(settings)
-    with folder_lock(output), open_store(output) as store:
+    with folder_lock(output), open_store(output) as store, store.transaction():
         episode = store.remove(slug)
         if episode is None:
             raise FeedError(
@@ -378,8 +378,9 @@ def publish(
     if_changed: bool = False,
 ) -> Path:
     """Render the feed (and its cover) and the web pages from the store. Call with the
-    folder lock held. Files `staged` by the caller (a new episode's MP3 and sidecars) are
-    renamed into place right beside the new feed, so the feed always describes the files.
+    folder lock held. Files `staged` by the caller (a new episode's MP3 and sidecars) and
+    the pages are renamed into place right before the new feed, so the feed always
+    describes the files; when anything fails before, nothing is renamed.
     `if_changed`: leave everything as it is when the feed and cover would not change (the
     pages show nothing the feed does not)."""
     cover_path = output / f"cover{cover.extension}"
@@ -392,15 +393,17 @@ def publish(
         return feed_path
     from suaraberita.publish.site import render_site  # jinja2 only when pages are rendered
 
-    with Staging() as staging:
+    with Staging() as own, Staging() as staging:
+        files = staged if staged is not None else own  # the new episode's files and pages
+        _, gone = render_site(output, podcast, episodes, cover_path.name, files)
         if not same_cover:
             staging.write(cover_path, cover.data)
         if not same_feed:
             staging.write(feed_path, xml)
-        if staged is not None:
-            staged.commit()  # renames only from here on: no work between files and feed
+        files.commit()  # renames only from here on, the feed last: no work between them
         staging.commit()
-    render_site(output, podcast, episodes, cover_path.name)
+    for page in gone:
+        page.unlink(missing_ok=True)
     return feed_path
 
 

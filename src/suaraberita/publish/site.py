@@ -21,7 +21,8 @@ from markupsafe import Markup
 
 from suaraberita.audio.tags import Chapter
 from suaraberita.audio.transcript import Cue
-from suaraberita.files import atomic_write
+from suaraberita.errors import FeedError
+from suaraberita.files import Staging
 from suaraberita.publish.feed import clock
 from suaraberita.publish.store import INDEX_PAGE, Episode, page_file
 from suaraberita.settings import Podcast
@@ -55,26 +56,29 @@ def page_name(slug: str) -> str:
 
 
 def render_site(
-    output: Path, podcast: Podcast, episodes: Sequence[Episode], cover_file: str
-) -> tuple[Path, ...]:
-    """Write index.html, one page per episode and the assets; delete the pages of episodes
-    that are gone. Returns the files that changed. Call with the folder lock held."""
+    output: Path,
+    podcast: Podcast,
+    episodes: Sequence[Episode],
+    cover_file: str,
+    staging: Staging,
+) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """Stage index.html, one page per episode and the assets, where they changed, to be
+    renamed into place with the feed (an episode's transcript may be staged there too).
+    Returns the pages staged and the pages of episodes that are gone, for the caller to
+    delete after the commit. Call with the folder lock held."""
     written: list[Path] = []
     for name in ASSET_NAMES:
         data = (files("suaraberita.publish") / "static" / name).read_bytes()
-        _write(output / ASSETS_DIR / name, data, written)
+        _stage(output / ASSETS_DIR / name, data, staging, written)
     pages = {INDEX_NAME}
     for episode in episodes:
         name = page_name(episode.slug)
         pages.add(name)
-        cues = read_vtt(output / episode.sidecars[1])
-        _write(output / name, render_episode(podcast, episode, cues, cover_file), written)
-    _write(output / INDEX_NAME, render_index(podcast, episodes, cover_file), written)
-    for path in sorted(output.glob("*.html")):
-        if path.name not in pages and _ours(path):
-            path.unlink()
-            written.append(path)
-    return tuple(written)
+        cues = read_vtt(staging.source(output / episode.sidecars[1]))
+        _stage(output / name, render_episode(podcast, episode, cues, cover_file), staging, written)
+    _stage(output / INDEX_NAME, render_index(podcast, episodes, cover_file), staging, written)
+    gone = [p for p in sorted(output.glob("*.html")) if p.name not in pages and _ours(p)]
+    return tuple(written), tuple(gone)
 
 
 def render_index(podcast: Podcast, episodes: Sequence[Episode], cover_file: str) -> bytes:
@@ -240,15 +244,18 @@ def _render(template: str, **context: object) -> bytes:
     return _environment().get_template(template).render(**context).encode("utf-8")
 
 
-def _write(path: Path, data: bytes, written: list[Path]) -> None:
-    """Write only what changed, so re-rendering a large show stays cheap."""
+def _stage(path: Path, data: bytes, staging: Staging, written: list[Path]) -> None:
+    """Stage only what changed, so re-rendering a large show stays cheap."""
     try:
         if path.read_bytes() == data:
             return
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, data)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FeedError(f"cannot make the folder: {exc.strerror}", path=path.parent) from None
+    staging.write(path, data)
     written.append(path)
 
 

@@ -137,7 +137,7 @@ class Store:
 
     def _migrate(self) -> None:
         # One write transaction, so two processes never migrate the same file at once.
-        with self._transaction():
+        with self.transaction():
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise FeedError(
@@ -160,7 +160,7 @@ class Store:
         episodes and the slugs other live processes are narrating into; reserved for `pid`
         until the episode is put."""
         try:
-            with self._transaction():
+            with self.transaction():
                 existing = self.get(guid)
                 if existing:
                     return existing.slug
@@ -202,7 +202,7 @@ class Store:
         """Insert or replace the episode with this guid; returns it with its number."""
         chapters = json.dumps([[c.title, c.start, c.end, c.url] for c in episode.chapters])
         try:
-            with self._transaction():
+            with self.transaction():
                 number = self._db.execute(
                     "SELECT COALESCE((SELECT number FROM episodes WHERE guid = ?),"
                     " (SELECT COALESCE(MAX(number), 0) + 1 FROM episodes))",
@@ -241,7 +241,7 @@ class Store:
         row = self._db.execute("SELECT * FROM episodes WHERE slug = ?", (slug,)).fetchone()
         if row is None:
             return None
-        with self._transaction():
+        with self.transaction():
             self._db.execute("DELETE FROM episodes WHERE slug = ?", (slug,))
         return _episode(row, self._columns())
 
@@ -257,15 +257,24 @@ class Store:
         return [r[1] for r in self._db.execute("PRAGMA table_info(episodes)")]
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """Commit on success, roll back on error."""
+    def transaction(self) -> Iterator[None]:
+        """Commit on success, roll back on error; inside another, part of it (so a
+        publish that fails after `put` leaves the store as it was)."""
+        if self._db.in_transaction:
+            yield
+            return
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise FeedError(f"cannot save the episode store: {exc}", path=self.path) from exc
 
 
 def _episode(row: tuple[object, ...], columns: list[str]) -> Episode:
