@@ -9,6 +9,8 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from suaraberita.errors import ExitStatus
+from suaraberita.publish.server import Handler, Server
 
 AUDIO = bytes(range(256)) * 40  # 10240 bytes, every offset recognisable
 SECRET = b"rahasia di luar folder"
@@ -109,10 +112,35 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serving]:
     _stop(serving)
 
 
+@dataclass(frozen=True)
+class InProcess:
+    port: int
+    log: list[str]
+
+
+@pytest.fixture
+def in_process(tmp_path: Path) -> Iterator[InProcess]:
+    """A server in this process, for what a subprocess cannot show (its log, a short time-out)."""
+    log: list[str] = []
+    server = Server(_folder(tmp_path), ("127.0.0.1", 0), log.append)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield InProcess(server.server_address[1], log)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
 def _get(
-    port: int, target: str, method: str = "GET", headers: dict[str, str] | None = None
+    port: int,
+    target: str,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    timeout: float = 10,
 ) -> tuple[int, dict[str, str], bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request(method, target, headers=headers or {})
         response = connection.getresponse()
@@ -318,3 +346,51 @@ def test_every_request_is_logged_without_quiet(tmp_path: Path) -> None:
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=10)
     assert '"HEAD /ep.mp3 HTTP/1.1" 200' in stderr
+
+
+def test_two_hundred_clients_at_once(server: Serving) -> None:
+    """Many connections at once must all be answered: with the default listen backlog of 5
+    the kernel dropped SYNs, and clients waited for retries or timed out."""
+    count = 200
+    start = threading.Barrier(count)
+    results: list[int | BaseException] = [ValueError("not run")] * count
+
+    def fetch(index: int) -> None:
+        try:
+            start.wait(timeout=30)
+            status, _, body = _get(server.port, "/ep.vtt", timeout=30)
+            assert body == FILES["ep.vtt"]
+            results[index] = status
+        except BaseException as error:
+            results[index] = error
+
+    threads = [threading.Thread(target=fetch, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    failed = [result for result in results if result != 200]
+    assert not failed, f"{len(failed)} of {count} failed: {failed[:3]}"
+
+
+def test_a_slow_client_cannot_hold_its_thread(
+    monkeypatch: pytest.MonkeyPatch, in_process: InProcess
+) -> None:
+    """Slowloris: a header line every 0.2 s kept a thread as long as the client liked, as
+    each read had its own time-out; the whole request now has one."""
+    monkeypatch.setattr(Handler, "timeout", 1)
+    with socket.create_connection(("127.0.0.1", in_process.port), timeout=5) as sock:
+        sock.sendall(b"GET /ep.vtt HTTP/1.1\r\n")
+        began = time.monotonic()
+        closed = False
+        while not closed and time.monotonic() - began < 4:
+            try:
+                sock.sendall(b"X-Slow: yes\r\n")
+                sock.settimeout(0.2)
+                closed = sock.recv(1024) == b""
+            except TimeoutError:
+                continue
+            except OSError:  # reset: the server closed with our headers unread
+                closed = True
+        assert closed
+        assert time.monotonic() - began < 3

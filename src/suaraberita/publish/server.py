@@ -14,14 +14,19 @@ import os
 import re
 import socket
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from suaraberita import __version__
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -125,13 +130,51 @@ def etag(stat: os.stat_result) -> str:
     return f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
 
 
+class _Deadline(io.RawIOBase):
+    """The reading side of a connection, where a whole request must arrive by `deadline`.
+
+    A time-out per read alone lets a client that sends a byte now and then (slowloris) hold
+    its thread for as long as it likes.
+    """
+
+    def __init__(self, sock: socket.socket, timeout: float) -> None:
+        self._sock = sock
+        self._timeout = timeout
+        self.deadline = time.monotonic() + timeout
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request took too long to arrive")
+        self._sock.settimeout(left)
+        try:
+            return self._sock.recv_into(buffer)
+        finally:
+            self._sock.settimeout(self._timeout)  # writing an answer keeps its own time-out
+
+
 class Handler(BaseHTTPRequestHandler):
     """Serves the folder `root` of its server."""
 
     server: Server
     server_version = f"suaraberita/{__version__}"
     protocol_version = "HTTP/1.1"
-    timeout = 60  # seconds an idle keep-alive connection may hold its thread
+    # Seconds a request may take to arrive, waiting on a kept-alive connection included,
+    # and seconds a write of the answer may stall.
+    timeout = 60
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()  # read through the deadline instead
+        self._reader = _Deadline(self.connection, self.timeout)
+        self.rfile = io.BufferedReader(self._reader)
+
+    def handle_one_request(self) -> None:
+        self._reader.deadline = time.monotonic() + self.timeout
+        super().handle_one_request()
 
     def version_string(self) -> str:
         return self.server_version  # not the Python version
@@ -224,6 +267,9 @@ class Handler(BaseHTTPRequestHandler):
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
+    # The default backlog of 5 drops connections a page load or a few apps open together;
+    # the kernel caps this at its own limit (net.core.somaxconn).
+    request_queue_size = socket.SOMAXCONN
 
     def __init__(
         self,
