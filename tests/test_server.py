@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -158,6 +159,18 @@ def _raw(port: int, request_line: str) -> tuple[int, bytes]:
             chunks.append(chunk)
     answer = b"".join(chunks)
     return int(answer.split(b" ", 2)[1]), answer
+
+
+def _exchange(port: int, data: bytes) -> list[bytes]:
+    """Send bytes exactly as given, then read until the server closes: each answer's status
+    line, in order."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(data)
+        sock.shutdown(socket.SHUT_WR)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return re.findall(rb"HTTP/1\.1 \d{3} [^\r]*", b"".join(chunks))
 
 
 @pytest.mark.parametrize(("target", "content_type"), TYPES.items())
@@ -394,3 +407,38 @@ def test_a_slow_client_cannot_hold_its_thread(
                 closed = True
         assert closed
         assert time.monotonic() - began < 3
+
+
+SMUGGLED = b"GET /ep.srt HTTP/1.1\r\nHost: x\r\n\r\n"
+FOLLOWING = b"GET /ep.vtt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_body_is_not_taken_for_the_next_request(server: Serving, method: str) -> None:
+    """A body of declared length is read and dropped; it was read as a second request."""
+    head = f"{method} /ep.vtt HTTP/1.1\r\nHost: x\r\nContent-Length: {len(SMUGGLED)}\r\n\r\n"
+    answers = _exchange(server.port, head.encode() + SMUGGLED + FOLLOWING)
+    assert answers == [b"HTTP/1.1 200 OK"] * 2
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ("Transfer-Encoding: chunked", b"501"),
+        ("Transfer-Encoding: gzip, chunked", b"501"),
+        ("Content-Length: 10\r\nTransfer-Encoding: chunked", b"501"),
+        ("Content-Length: 99999999", b"413"),
+        ("Content-Length: " + "9" * 5000, b"413"),
+        ("Content-Length: abc", b"400"),
+        ("Content-Length: -1", b"400"),
+        ("Content-Length: \u00b2", b"400"),
+        ("Content-Length: 5\r\nContent-Length: 6", b"400"),
+    ],
+)
+def test_bodies_we_do_not_take_are_refused_and_the_connection_closed(
+    server: Serving, headers: str, status: bytes
+) -> None:
+    request = f"GET /ep.vtt HTTP/1.1\r\nHost: x\r\n{headers}\r\n\r\n".encode("latin-1")
+    answers = _exchange(server.port, request + b"5\r\nhello\r\n0\r\n\r\n" + FOLLOWING)
+    assert len(answers) == 1, answers
+    assert answers[0].split(b" ")[1] == status

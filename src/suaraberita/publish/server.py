@@ -46,6 +46,7 @@ REVALIDATE = {".html", ".xml", ".json", ".vtt", ".srt", ".css", ".js"}
 CHUNK = 64 * 1024
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]"}
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+MAX_BODY = 64 * 1024  # GET and HEAD have no use for a body: a small one is read and dropped
 
 
 class NotServedError(Exception):
@@ -126,6 +127,17 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     return start, size - 1 if last == "" else min(int(last), size - 1)
 
 
+def number(digits: str) -> int:
+    """A run of ASCII digits as a number, at most 10**18 (no file is that big): int() on
+    thousands of digits is slow, and raises past 4,300.
+
+    >>> number("0042"), number("9" * 5000) == 10**18, number("0" * 5000 + "7")
+    (42, True, 7)
+    """
+    digits = digits.lstrip("0")
+    return int(digits or "0") if len(digits) <= 18 else 10**18
+
+
 def etag(stat: os.stat_result) -> str:
     return f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
 
@@ -187,6 +199,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def _answer(self, body: bool) -> None:
         try:
+            self._drop_body()
+        except NotServedError as refused:
+            self._error(refused.status, body, {"Connection": "close"})
+            return
+        try:
             path = resolve(self.server.root, self.path)
             with open(path, "rb") as handle:
                 stat = os.fstat(handle.fileno())
@@ -197,6 +214,26 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # the client went away (players often do)
         except OSError:
             self._error(HTTPStatus.NOT_FOUND, body)
+
+    def _drop_body(self) -> None:
+        """Read and drop a request's body, so that it is not taken for the next request.
+
+        Raises NotServedError for a body we cannot delimit (a transfer coding, a bad or
+        doubled length) or will not read (longer than MAX_BODY); the connection must close.
+        """
+        if "Transfer-Encoding" in self.headers:
+            raise NotServedError(HTTPStatus.NOT_IMPLEMENTED)
+        lengths = {value.strip() for value in self.headers.get_all("Content-Length", [])}
+        if not lengths:
+            return
+        value = lengths.pop()
+        if lengths or not (value.isascii() and value.isdigit()):
+            raise NotServedError(HTTPStatus.BAD_REQUEST)
+        length = number(value)
+        if length > MAX_BODY:
+            raise NotServedError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        if len(self.rfile.read(length)) < length:
+            self.close_connection = True  # the client hung up mid-body
 
     def _send_file(
         self, path: Path, handle: io.BufferedIOBase, stat: os.stat_result, body: bool
