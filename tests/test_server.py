@@ -442,3 +442,22 @@ def test_bodies_we_do_not_take_are_refused_and_the_connection_closed(
     answers = _exchange(server.port, request + b"5\r\nhello\r\n0\r\n\r\n" + FOLLOWING)
     assert len(answers) == 1, answers
     assert answers[0].split(b" ")[1] == status
+
+
+@pytest.mark.parametrize(
+    ("header", "status", "content_range"),
+    [
+        ("bytes=" + "9" * 5000 + "-", b"416", b"bytes */10240"),
+        ("bytes=" + "0" * 5000 + "100-199", b"206", b"bytes 100-199/10240"),
+        ("bytes=0-" + "9" * 5000, b"206", b"bytes 0-10239/10240"),
+        ("bytes=-" + "9" * 5000, b"206", b"bytes 0-10239/10240"),
+        ("bytes=" + "9" * 5000 + "-" + "9" * 5001, b"416", b"bytes */10240"),
+    ],
+)
+def test_ranges_with_thousands_of_digits(
+    server: Serving, header: str, status: bytes, content_range: bytes
+) -> None:
+    """int() raises past 4,300 digits: the server hung up without an answer."""
+    _, answer = _raw(server.port, f"GET /ep.mp3 HTTP/1.1\r\nRange: {header}")
+    assert answer.split(b" ")[1] == status
+    assert b"\r\nContent-Range: " + content_range + b"\r\n" in answer

@@ -45,7 +45,7 @@ CONTENT_TYPES = {
 REVALIDATE = {".html", ".xml", ".json", ".vtt", ".srt", ".css", ".js"}
 CHUNK = 64 * 1024
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]"}
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+_RANGE = re.compile(r"bytes=([0-9]*)-([0-9]*)")
 MAX_BODY = 64 * 1024  # GET and HEAD have no use for a body: a small one is read and dropped
 
 
@@ -104,6 +104,8 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     ((100, 999), (900, 999))
     >>> byte_range("bytes=0-1,5-6", 1000), byte_range("items=1-2", 1000), byte_range(None, 9)
     (None, None, None)
+    >>> byte_range("bytes=0-" + "9" * 5000, 1000), byte_range("bytes=-" + "9" * 5000, 1000)
+    ((0, 999), (0, 999))
     >>> byte_range("bytes=1000-", 1000)
     Traceback (most recent call last):
     suaraberita.publish.server.NotServedError: Requested Range Not Satisfiable
@@ -115,16 +117,16 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
         return None
     first, last = match.groups()
     if first == "":  # a suffix: the last N bytes
-        count = int(last)
+        count = number(last)
         if count == 0 or size == 0:
             raise NotServedError(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
         return max(0, size - count), size - 1
-    start = int(first)
-    if last != "" and int(last) < start:
+    start = number(first)
+    if last != "" and number(last) < start:
         return None  # invalid: ignore the header
     if start >= size:
         raise NotServedError(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
-    return start, size - 1 if last == "" else min(int(last), size - 1)
+    return start, size - 1 if last == "" else min(number(last), size - 1)
 
 
 def number(digits: str) -> int:
