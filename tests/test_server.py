@@ -461,3 +461,17 @@ def test_ranges_with_thousands_of_digits(
     _, answer = _raw(server.port, f"GET /ep.mp3 HTTP/1.1\r\nRange: {header}")
     assert answer.split(b" ")[1] == status
     assert b"\r\nContent-Range: " + content_range + b"\r\n" in answer
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["/\x1b[2J\x1b]0;owned\x07.mp3", "/\x9b31m.mp3", "/%1b[2J.mp3", "/\u202egpj.mp3"],
+)
+def test_the_log_cannot_drive_the_terminal(in_process: InProcess, target: str) -> None:
+    """Escape sequences in a request were written to the terminal as they came."""
+    line = f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    assert _exchange(in_process.port, line.encode("utf-8")) == [b"HTTP/1.1 404 Not Found"]
+    (logged,) = in_process.log
+    assert "404" in logged
+    assert not re.search("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]", logged)
+    assert "\\x" in logged or "%1b" in logged  # shown, not dropped

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from suaraberita import __version__
+from suaraberita.terminal import printable
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -300,8 +301,8 @@ class Handler(BaseHTTPRequestHandler):
         )
 
     def log_message(self, format: str, *args: object) -> None:
-        if self.server.log is not None:
-            self.server.log(f"{self.address_string()} {format % args}")
+        if self.server.log is not None:  # the request line is the client's: it may hold ESC
+            self.server.log(printable(f"{self.address_string()} {format % args}"))
 
 
 class Server(ThreadingHTTPServer):
@@ -328,7 +329,7 @@ class Server(ThreadingHTTPServer):
         if isinstance(error, (ConnectionError, TimeoutError)):
             return
         if self.log is not None:
-            self.log(f"{client_address}: {error!r}")
+            self.log(printable(f"{client_address}: {error!r}"))
 
     @property
     def url(self) -> str:
