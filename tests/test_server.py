@@ -475,3 +475,37 @@ def test_the_log_cannot_drive_the_terminal(in_process: InProcess, target: str) -
     assert "404" in logged
     assert not re.search("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]", logged)
     assert "\\x" in logged or "%1b" in logged  # shown, not dropped
+
+
+def _head(*lines: str) -> bytes:
+    return "".join(f"{line}\r\n" for line in ("GET /ep.mp3 HTTP/1.1", *lines, "")).encode("latin-1")
+
+
+ODD_REQUESTS = {
+    "raw NUL": (b"GET /ep\x00.mp3 HTTP/1.1\r\n\r\n", b"404"),
+    "not UTF-8": (b"GET /%ff%fe.mp3 HTTP/1.1\r\n\r\n", b"404"),
+    "surrogate": (b"GET /%ed%a0%80.mp3 HTTP/1.1\r\n\r\n", b"404"),
+    "30,000 folders": (b"GET /" + b"a/" * 30000 + b"x.mp3 HTTP/1.1\r\n\r\n", b"404"),
+    "name too long": (b"GET /" + b"a" * 60000 + b".mp3 HTTP/1.1\r\n\r\n", b"404"),
+    "line too long": (b"GET /" + b"a" * 70000 + b".mp3 HTTP/1.1\r\n\r\n", b"414"),
+    "150 headers": (_head(*(f"X-{i}: y" for i in range(150))), b"431"),
+    "60,000 tags": (_head("If-None-Match: " + "," * 60000), b"200"),
+    "date of digits": (_head("If-Modified-Since: " + "9" * 5000), b"200"),
+    "impossible date": (_head("If-Modified-Since: Tue, 99 Foo 99999999999 99:99:99 GMT"), b"200"),
+    "controls as date": (_head("If-Unmodified-Since: \x00\x01"), b"200"),
+    "If-Range date": (_head("Range: bytes=0-1", "If-Range: Tue, 01 Dec 2026 00:00:00 GMT"), b"200"),
+    "superscript digits": (_head("Range: bytes=\u00b2-\u00b3"), b"200"),
+    "10,000 ranges": (_head("Range: bytes=" + "0-1," * 10000 + "0-1"), b"200"),
+    "signed length": (_head("Content-Length: +5"), b"400"),
+    "HTTP/1.0 chunked": (
+        b"GET /ep.mp3 HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        b"501",
+    ),
+}
+
+
+@pytest.mark.parametrize(("request_bytes", "status"), ODD_REQUESTS.values(), ids=ODD_REQUESTS)
+def test_odd_requests_get_an_answer(server: Serving, request_bytes: bytes, status: bytes) -> None:
+    """Whatever a client puts in the path or headers gets one answer, never a hang-up."""
+    answers = _exchange(server.port, request_bytes)
+    assert [answer.split(b" ")[1] for answer in answers] == [status]

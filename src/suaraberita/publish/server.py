@@ -3,7 +3,10 @@
 Standard library only. GET and HEAD, single byte ranges (206, 416), ETag and
 Last-Modified; only site, feed and media files by extension, never a dotfile (the lock
 file, temporary files), the episode store, a directory listing, or anything outside the
-folder (`..`, encoded slashes, symlinks pointing out).
+folder (`..`, encoded slashes, symlinks pointing out). A request must arrive whole within
+`Handler.timeout`; a body on GET or HEAD is read and dropped (at most MAX_BODY bytes, no
+transfer codings); every number read from a request has a ceiling; what is logged goes
+through `terminal.printable`.
 """
 
 from __future__ import annotations
