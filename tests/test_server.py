@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from suaraberita.errors import ExitStatus
+from suaraberita.publish.server import Handler, Server
 
 AUDIO = bytes(range(256)) * 40  # 10240 bytes, every offset recognisable
 SECRET = b"rahasia di luar folder"
@@ -109,10 +113,35 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serving]:
     _stop(serving)
 
 
+@dataclass(frozen=True)
+class InProcess:
+    port: int
+    log: list[str]
+
+
+@pytest.fixture
+def in_process(tmp_path: Path) -> Iterator[InProcess]:
+    """A server in this process, for what a subprocess cannot show (its log, a short time-out)."""
+    log: list[str] = []
+    server = Server(_folder(tmp_path), ("127.0.0.1", 0), log.append)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield InProcess(server.server_address[1], log)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
 def _get(
-    port: int, target: str, method: str = "GET", headers: dict[str, str] | None = None
+    port: int,
+    target: str,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    timeout: float = 10,
 ) -> tuple[int, dict[str, str], bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request(method, target, headers=headers or {})
         response = connection.getresponse()
@@ -130,6 +159,18 @@ def _raw(port: int, request_line: str) -> tuple[int, bytes]:
             chunks.append(chunk)
     answer = b"".join(chunks)
     return int(answer.split(b" ", 2)[1]), answer
+
+
+def _exchange(port: int, data: bytes) -> list[bytes]:
+    """Send bytes exactly as given, then read until the server closes: each answer's status
+    line, in order."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(data)
+        sock.shutdown(socket.SHUT_WR)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return re.findall(rb"HTTP/1\.1 \d{3} [^\r]*", b"".join(chunks))
 
 
 @pytest.mark.parametrize(("target", "content_type"), TYPES.items())
@@ -318,3 +359,153 @@ def test_every_request_is_logged_without_quiet(tmp_path: Path) -> None:
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=10)
     assert '"HEAD /ep.mp3 HTTP/1.1" 200' in stderr
+
+
+def test_two_hundred_clients_at_once(server: Serving) -> None:
+    """Many connections at once must all be answered: with the default listen backlog of 5
+    the kernel dropped SYNs, and clients waited for retries or timed out."""
+    count = 200
+    start = threading.Barrier(count)
+    results: list[int | BaseException] = [ValueError("not run")] * count
+
+    def fetch(index: int) -> None:
+        try:
+            start.wait(timeout=30)
+            status, _, body = _get(server.port, "/ep.vtt", timeout=30)
+            assert body == FILES["ep.vtt"]
+            results[index] = status
+        except BaseException as error:
+            results[index] = error
+
+    threads = [threading.Thread(target=fetch, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    failed = [result for result in results if result != 200]
+    assert not failed, f"{len(failed)} of {count} failed: {failed[:3]}"
+
+
+def test_a_slow_client_cannot_hold_its_thread(
+    monkeypatch: pytest.MonkeyPatch, in_process: InProcess
+) -> None:
+    """Slowloris: a header line every 0.2 s kept a thread as long as the client liked, as
+    each read had its own time-out; the whole request now has one."""
+    monkeypatch.setattr(Handler, "timeout", 1)
+    with socket.create_connection(("127.0.0.1", in_process.port), timeout=5) as sock:
+        sock.sendall(b"GET /ep.vtt HTTP/1.1\r\n")
+        began = time.monotonic()
+        closed = False
+        while not closed and time.monotonic() - began < 4:
+            try:
+                sock.sendall(b"X-Slow: yes\r\n")
+                sock.settimeout(0.2)
+                closed = sock.recv(1024) == b""
+            except TimeoutError:
+                continue
+            except OSError:  # reset: the server closed with our headers unread
+                closed = True
+        assert closed
+        assert time.monotonic() - began < 3
+
+
+SMUGGLED = b"GET /ep.srt HTTP/1.1\r\nHost: x\r\n\r\n"
+FOLLOWING = b"GET /ep.vtt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_body_is_not_taken_for_the_next_request(server: Serving, method: str) -> None:
+    """A body of declared length is read and dropped; it was read as a second request."""
+    head = f"{method} /ep.vtt HTTP/1.1\r\nHost: x\r\nContent-Length: {len(SMUGGLED)}\r\n\r\n"
+    answers = _exchange(server.port, head.encode() + SMUGGLED + FOLLOWING)
+    assert answers == [b"HTTP/1.1 200 OK"] * 2
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ("Transfer-Encoding: chunked", b"501"),
+        ("Transfer-Encoding: gzip, chunked", b"501"),
+        ("Content-Length: 10\r\nTransfer-Encoding: chunked", b"501"),
+        ("Content-Length: 99999999", b"413"),
+        ("Content-Length: " + "9" * 5000, b"413"),
+        ("Content-Length: abc", b"400"),
+        ("Content-Length: -1", b"400"),
+        ("Content-Length: \u00b2", b"400"),
+        ("Content-Length: 5\r\nContent-Length: 6", b"400"),
+    ],
+)
+def test_bodies_we_do_not_take_are_refused_and_the_connection_closed(
+    server: Serving, headers: str, status: bytes
+) -> None:
+    request = f"GET /ep.vtt HTTP/1.1\r\nHost: x\r\n{headers}\r\n\r\n".encode("latin-1")
+    answers = _exchange(server.port, request + b"5\r\nhello\r\n0\r\n\r\n" + FOLLOWING)
+    assert len(answers) == 1, answers
+    assert answers[0].split(b" ")[1] == status
+
+
+@pytest.mark.parametrize(
+    ("header", "status", "content_range"),
+    [
+        ("bytes=" + "9" * 5000 + "-", b"416", b"bytes */10240"),
+        ("bytes=" + "0" * 5000 + "100-199", b"206", b"bytes 100-199/10240"),
+        ("bytes=0-" + "9" * 5000, b"206", b"bytes 0-10239/10240"),
+        ("bytes=-" + "9" * 5000, b"206", b"bytes 0-10239/10240"),
+        ("bytes=" + "9" * 5000 + "-" + "9" * 5001, b"416", b"bytes */10240"),
+    ],
+)
+def test_ranges_with_thousands_of_digits(
+    server: Serving, header: str, status: bytes, content_range: bytes
+) -> None:
+    """int() raises past 4,300 digits: the server hung up without an answer."""
+    _, answer = _raw(server.port, f"GET /ep.mp3 HTTP/1.1\r\nRange: {header}")
+    assert answer.split(b" ")[1] == status
+    assert b"\r\nContent-Range: " + content_range + b"\r\n" in answer
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["/\x1b[2J\x1b]0;owned\x07.mp3", "/\x9b31m.mp3", "/%1b[2J.mp3", "/\u202egpj.mp3"],
+)
+def test_the_log_cannot_drive_the_terminal(in_process: InProcess, target: str) -> None:
+    """Escape sequences in a request were written to the terminal as they came."""
+    line = f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    assert _exchange(in_process.port, line.encode("utf-8")) == [b"HTTP/1.1 404 Not Found"]
+    (logged,) = in_process.log
+    assert "404" in logged
+    assert not re.search("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]", logged)
+    assert "\\x" in logged or "%1b" in logged  # shown, not dropped
+
+
+def _head(*lines: str) -> bytes:
+    return "".join(f"{line}\r\n" for line in ("GET /ep.mp3 HTTP/1.1", *lines, "")).encode("latin-1")
+
+
+ODD_REQUESTS = {
+    "raw NUL": (b"GET /ep\x00.mp3 HTTP/1.1\r\n\r\n", b"404"),
+    "not UTF-8": (b"GET /%ff%fe.mp3 HTTP/1.1\r\n\r\n", b"404"),
+    "surrogate": (b"GET /%ed%a0%80.mp3 HTTP/1.1\r\n\r\n", b"404"),
+    "30,000 folders": (b"GET /" + b"a/" * 30000 + b"x.mp3 HTTP/1.1\r\n\r\n", b"404"),
+    "name too long": (b"GET /" + b"a" * 60000 + b".mp3 HTTP/1.1\r\n\r\n", b"404"),
+    "line too long": (b"GET /" + b"a" * 70000 + b".mp3 HTTP/1.1\r\n\r\n", b"414"),
+    "150 headers": (_head(*(f"X-{i}: y" for i in range(150))), b"431"),
+    "60,000 tags": (_head("If-None-Match: " + "," * 60000), b"200"),
+    "date of digits": (_head("If-Modified-Since: " + "9" * 5000), b"200"),
+    "impossible date": (_head("If-Modified-Since: Tue, 99 Foo 99999999999 99:99:99 GMT"), b"200"),
+    "controls as date": (_head("If-Unmodified-Since: \x00\x01"), b"200"),
+    "If-Range date": (_head("Range: bytes=0-1", "If-Range: Tue, 01 Dec 2026 00:00:00 GMT"), b"200"),
+    "superscript digits": (_head("Range: bytes=\u00b2-\u00b3"), b"200"),
+    "10,000 ranges": (_head("Range: bytes=" + "0-1," * 10000 + "0-1"), b"200"),
+    "signed length": (_head("Content-Length: +5"), b"400"),
+    "HTTP/1.0 chunked": (
+        b"GET /ep.mp3 HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        b"501",
+    ),
+}
+
+
+@pytest.mark.parametrize(("request_bytes", "status"), ODD_REQUESTS.values(), ids=ODD_REQUESTS)
+def test_odd_requests_get_an_answer(server: Serving, request_bytes: bytes, status: bytes) -> None:
+    """Whatever a client puts in the path or headers gets one answer, never a hang-up."""
+    answers = _exchange(server.port, request_bytes)
+    assert [answer.split(b" ")[1] for answer in answers] == [status]

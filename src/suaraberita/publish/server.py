@@ -3,7 +3,10 @@
 Standard library only. GET and HEAD, single byte ranges (206, 416), ETag and
 Last-Modified; only site, feed and media files by extension, never a dotfile (the lock
 file, temporary files), the episode store, a directory listing, or anything outside the
-folder (`..`, encoded slashes, symlinks pointing out).
+folder (`..`, encoded slashes, symlinks pointing out). A request must arrive whole within
+`Handler.timeout`; a body on GET or HEAD is read and dropped (at most MAX_BODY bytes, no
+transfer codings); every number read from a request has a ceiling; what is logged goes
+through `terminal.printable`.
 """
 
 from __future__ import annotations
@@ -14,14 +17,20 @@ import os
 import re
 import socket
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from suaraberita import __version__
+from suaraberita.terminal import printable
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -40,7 +49,8 @@ CONTENT_TYPES = {
 REVALIDATE = {".html", ".xml", ".json", ".vtt", ".srt", ".css", ".js"}
 CHUNK = 64 * 1024
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]"}
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+_RANGE = re.compile(r"bytes=([0-9]*)-([0-9]*)")
+MAX_BODY = 64 * 1024  # GET and HEAD have no use for a body: a small one is read and dropped
 
 
 class NotServedError(Exception):
@@ -98,6 +108,8 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     ((100, 999), (900, 999))
     >>> byte_range("bytes=0-1,5-6", 1000), byte_range("items=1-2", 1000), byte_range(None, 9)
     (None, None, None)
+    >>> byte_range("bytes=0-" + "9" * 5000, 1000), byte_range("bytes=-" + "9" * 5000, 1000)
+    ((0, 999), (0, 999))
     >>> byte_range("bytes=1000-", 1000)
     Traceback (most recent call last):
     suaraberita.publish.server.NotServedError: Requested Range Not Satisfiable
@@ -109,20 +121,57 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
         return None
     first, last = match.groups()
     if first == "":  # a suffix: the last N bytes
-        count = int(last)
+        count = number(last)
         if count == 0 or size == 0:
             raise NotServedError(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
         return max(0, size - count), size - 1
-    start = int(first)
-    if last != "" and int(last) < start:
+    start = number(first)
+    if last != "" and number(last) < start:
         return None  # invalid: ignore the header
     if start >= size:
         raise NotServedError(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
-    return start, size - 1 if last == "" else min(int(last), size - 1)
+    return start, size - 1 if last == "" else min(number(last), size - 1)
+
+
+def number(digits: str) -> int:
+    """A run of ASCII digits as a number, at most 10**18 (no file is that big): int() on
+    thousands of digits is slow, and raises past 4,300.
+
+    >>> number("0042"), number("9" * 5000) == 10**18, number("0" * 5000 + "7")
+    (42, True, 7)
+    """
+    digits = digits.lstrip("0")
+    return int(digits or "0") if len(digits) <= 18 else 10**18
 
 
 def etag(stat: os.stat_result) -> str:
     return f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+
+
+class _Deadline(io.RawIOBase):
+    """The reading side of a connection, where a whole request must arrive by `deadline`.
+
+    A time-out per read alone lets a client that sends a byte now and then (slowloris) hold
+    its thread for as long as it likes.
+    """
+
+    def __init__(self, sock: socket.socket, timeout: float) -> None:
+        self._sock = sock
+        self._timeout = timeout
+        self.deadline = time.monotonic() + timeout
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request took too long to arrive")
+        self._sock.settimeout(left)
+        try:
+            return self._sock.recv_into(buffer)
+        finally:
+            self._sock.settimeout(self._timeout)  # writing an answer keeps its own time-out
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -131,7 +180,19 @@ class Handler(BaseHTTPRequestHandler):
     server: Server
     server_version = f"suaraberita/{__version__}"
     protocol_version = "HTTP/1.1"
-    timeout = 60  # seconds an idle keep-alive connection may hold its thread
+    # Seconds a request may take to arrive, waiting on a kept-alive connection included,
+    # and seconds a write of the answer may stall.
+    timeout = 60
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()  # read through the deadline instead
+        self._reader = _Deadline(self.connection, self.timeout)
+        self.rfile = io.BufferedReader(self._reader)
+
+    def handle_one_request(self) -> None:
+        self._reader.deadline = time.monotonic() + self.timeout
+        super().handle_one_request()
 
     def version_string(self) -> str:
         return self.server_version  # not the Python version
@@ -144,6 +205,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def _answer(self, body: bool) -> None:
         try:
+            self._drop_body()
+        except NotServedError as refused:
+            self._error(refused.status, body, {"Connection": "close"})
+            return
+        try:
             path = resolve(self.server.root, self.path)
             with open(path, "rb") as handle:
                 stat = os.fstat(handle.fileno())
@@ -154,6 +220,26 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # the client went away (players often do)
         except OSError:
             self._error(HTTPStatus.NOT_FOUND, body)
+
+    def _drop_body(self) -> None:
+        """Read and drop a request's body, so that it is not taken for the next request.
+
+        Raises NotServedError for a body we cannot delimit (a transfer coding, a bad or
+        doubled length) or will not read (longer than MAX_BODY); the connection must close.
+        """
+        if "Transfer-Encoding" in self.headers:
+            raise NotServedError(HTTPStatus.NOT_IMPLEMENTED)
+        lengths = {value.strip() for value in self.headers.get_all("Content-Length", [])}
+        if not lengths:
+            return
+        value = lengths.pop()
+        if lengths or not (value.isascii() and value.isdigit()):
+            raise NotServedError(HTTPStatus.BAD_REQUEST)
+        length = number(value)
+        if length > MAX_BODY:
+            raise NotServedError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        if len(self.rfile.read(length)) < length:
+            self.close_connection = True  # the client hung up mid-body
 
     def _send_file(
         self, path: Path, handle: io.BufferedIOBase, stat: os.stat_result, body: bool
@@ -218,12 +304,15 @@ class Handler(BaseHTTPRequestHandler):
         )
 
     def log_message(self, format: str, *args: object) -> None:
-        if self.server.log is not None:
-            self.server.log(f"{self.address_string()} {format % args}")
+        if self.server.log is not None:  # the request line is the client's: it may hold ESC
+            self.server.log(printable(f"{self.address_string()} {format % args}"))
 
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
+    # The default backlog of 5 drops connections a page load or a few apps open together;
+    # the kernel caps this at its own limit (net.core.somaxconn).
+    request_queue_size = socket.SOMAXCONN
 
     def __init__(
         self,
@@ -243,7 +332,7 @@ class Server(ThreadingHTTPServer):
         if isinstance(error, (ConnectionError, TimeoutError)):
             return
         if self.log is not None:
-            self.log(f"{client_address}: {error!r}")
+            self.log(printable(f"{client_address}: {error!r}"))
 
     @property
     def url(self) -> str:
