@@ -247,3 +247,20 @@ def test_srt_cues_cannot_become_markup_or_timing_lines(tmp_path: Path) -> None:
         assert markup not in back
     for words in ("merah", "tebal", "di atas"):
         assert words in back
+
+
+def test_nothing_reaches_the_terminal_raw(run_cli, tmp_path: Path) -> None:
+    """File names, articles and messages quoting them: escaped on the way out."""
+    name = "berita\x1b]0;judul\x07\u202e.md"
+    (tmp_path / name).write_text("# Judul \x1b[2J\n\nIsi \x1b[5mberita\x1b[0m.\n", encoding="utf-8")
+    runs = [
+        run_cli("preview", "--explain", name),
+        run_cli("narrate", "--voice", "id-espeak", "hilang\x1b[2J.md"),
+        run_cli("normalize", "-", stdin="Rp5 \x1b[31mmerah\x9b1m \u202ekiri\n".encode()),
+        run_cli("narrate", "--voice", "id-espeak", name),
+    ]
+    for result in runs:
+        shown = result.stdout + result.stderr
+        assert result.code in (0, 3), shown
+        assert first_unsafe(shown) is None, repr(shown)
+    assert "\\x1b[2J" in runs[1].stderr  # named, escaped

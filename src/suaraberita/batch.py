@@ -23,6 +23,7 @@ from suaraberita.pipeline import (
     source_key,
     unchanged,
 )
+from suaraberita.terminal import printable
 
 # (source, utterance count) -> a context giving a callback to tick once per utterance
 Progress = Callable[[str, int], AbstractContextManager[Callable[[], None]]]
@@ -107,4 +108,4 @@ def _cache_error(options: NarrateOptions) -> str | None:
 
 
 def _warn(message: str) -> None:
-    print(f"Warning: {message}", file=sys.stderr, flush=True)
+    print(printable(f"Warning: {message}"), file=sys.stderr, flush=True)

@@ -14,9 +14,16 @@ import click
 from suaraberita import __version__
 from suaraberita.errors import ConfigError, ExitStatus, FeedError, InputError, SuaraberitaError
 from suaraberita.speech.voices import DEFAULT_VOICE
+from suaraberita.terminal import printable
 
 WIB_ZONE = timezone(timedelta(hours=7), "WIB")  # a date given without a zone is Jakarta time
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def echo(message: str = "", err: bool = False) -> None:
+    """Print with hidden characters escaped: a file name, an article or a message
+    quoting one may carry terminal escape sequences."""
+    click.echo("\n".join(printable(line) for line in message.split("\n")), err=err)
 
 
 def voice_option(command: F) -> F:
@@ -132,7 +139,7 @@ def narrate(files: tuple[str, ...], **how: Any) -> None:
     stdin = click.get_binary_stream("stdin").read(limit + 1) if "-" in files else None
     failures = _narrate_all(files, options, lexicon, how["jobs"], how["quiet"], stdin)
     if failures:
-        click.echo(f"{len(failures)} of {len(files)} articles failed.", err=True)
+        echo(f"{len(failures)} of {len(files)} articles failed.", err=True)
         sys.exit(ExitStatus.PARTIAL)
 
 
@@ -168,10 +175,10 @@ def follow(feed: str, limit: int | None, since: datetime | None, **how: Any) -> 
         record(state, feed, check, (), options.output)
         why = "not changed since the last check" if check.not_modified else "no new items"
         if not how["quiet"]:
-            click.echo(f"Nothing to narrate: {feed} has {why}.")
+            echo(f"Nothing to narrate: {feed} has {why}.")
         return
     if not how["quiet"]:
-        click.echo(f"{len(check.items)} new of {check.total} items in {feed}.")
+        echo(f"{len(check.items)} new of {check.total} items in {feed}.")
     urls = tuple(item.url for item in check.items)
     deferred = replace(options, defer_feed=True)  # one feed update for all the new items
     failures = _narrate_all(urls, deferred, lexicon, how["jobs"], how["quiet"], None, alone=False)
@@ -183,7 +190,7 @@ def follow(feed: str, limit: int | None, since: datetime | None, **how: Any) -> 
     record(state, feed, check, done, options.output, failed=bool(retry))
     if failures:
         again = f"; {len(retry)} will be tried again next time" if retry else ""
-        click.echo(f"{len(failures)} of {len(urls)} items failed{again}.", err=True)
+        echo(f"{len(failures)} of {len(urls)} items failed{again}.", err=True)
         sys.exit(ExitStatus.PARTIAL)
 
 
@@ -251,11 +258,11 @@ def _narrate_all(
                 raise outcome.error
             failures.append((outcome.source, outcome.error))
             prefix = "" if isinstance(outcome.error, SuaraberitaError) else f"{outcome.source}: "
-            click.echo(f"Error: {prefix}{outcome.error}", err=True)
+            echo(f"Error: {prefix}{outcome.error}", err=True)
             continue
         synthesised |= outcome.narration is not None and not outcome.narration.skipped
         if not quiet:
-            click.echo(_summary(outcome.source, outcome.narration))
+            echo(_summary(outcome.source, outcome.narration))
     if synthesised and engine.cache is not None:
         engine.cache.trim()
     for message in sorted(cache_errors):
@@ -294,38 +301,38 @@ def preview(
         _explain(article)
     script = make_script(article, profile, lexicon)
     for number, part in enumerate(script.parts, start=1):
-        click.echo(f"== Chapter {number}: {part.title}")
+        echo(f"== Chapter {number}: {part.title}")
         ipa = _phonemizer(profile) if phonemes else None
         for utterance in part.utterances:
-            click.echo(utterance.spoken)
+            echo(utterance.spoken)
             if ipa is not None:
-                click.echo(f"    /{ipa(utterance.spoken)}/")
-        click.echo()
+                echo(f"    /{ipa(utterance.spoken)}/")
+        echo()
     guess = estimate(script, profile, engine)
     minutes, seconds = divmod(round(guess.seconds), 60)
     if profile.engine == "gtts":
-        click.echo(
+        echo(
             f"Google requests: {guess.requests} (at most 100 characters each; "
             f"{guess.cached} already cached, {guess.requests - guess.cached} to send)"
         )
-    click.echo(f"Expected duration: about {minutes}:{seconds:02d} ({guess.characters} characters)")
+    echo(f"Expected duration: about {minutes}:{seconds:02d} ({guess.characters} characters)")
 
 
 def _explain(article: Any) -> None:
     """What the page gave besides its text, and each line left out with its rule."""
     meta = article.meta
-    click.echo(f"== Title: {article.title}")
+    echo(f"== Title: {article.title}")
     for label, value in (
         ("Subtitle", article.subtitle),
         ("Author", meta.author),
         ("Date", meta.date),
     ):
-        click.echo(f"   {label}: {value or '-'}")
-    click.echo(f"== Left out or changed: {len(article.dropped)} lines")
+        echo(f"   {label}: {value or '-'}")
+    echo(f"== Left out or changed: {len(article.dropped)} lines")
     for item in article.dropped:
         detail = f" ({item.detail})" if item.detail else ""
-        click.echo(f"{item.line:>5}  {item.rule}{detail}: {item.text}")
-    click.echo()
+        echo(f"{item.line:>5}  {item.rule}{detail}: {item.text}")
+    echo()
 
 
 @cli.command()
@@ -338,8 +345,8 @@ def voices() -> None:
 
     for name, path in available_voices(voice_dirs(Path.cwd())).items():
         profile = load_voice(path)
-        click.echo(f"{name:<16} {profile.engine:<8} {profile.language:<4} {profile.description}")
-        click.echo(f"{'':<16} {path}")
+        echo(f"{name:<16} {profile.engine:<8} {profile.language:<4} {profile.description}")
+        echo(f"{'':<16} {path}")
 
 
 @cli.command("normalize")
@@ -363,9 +370,9 @@ def normalize_command(text: tuple[str, ...], voice: str, phonemes: bool) -> None
 
     if text == ("-",):
         for line in click.get_text_stream("stdin"):
-            click.echo(say(line.rstrip("\n")))
+            echo(say(line.rstrip("\n")))
         return
-    click.echo(say(" ".join(text)))
+    echo(say(" ".join(text)))
 
 
 def _phonemizer(profile: Any) -> Callable[[str], str]:
@@ -393,7 +400,7 @@ def init(force: bool) -> None:
     if path.exists() and not force:
         raise ConfigError("settings file already exists", path=CONFIG_NAME, hint="use --force")
     atomic_write(path, STARTER.encode())
-    click.echo(f"Wrote {CONFIG_NAME}; edit it, then run 'suaraberita narrate'.")
+    echo(f"Wrote {CONFIG_NAME}; edit it, then run 'suaraberita narrate'.")
 
 
 @cli.group()
@@ -417,12 +424,12 @@ def feed_list(output: Path) -> None:
         episodes = store.episodes()
     for episode in episodes:
         minutes, seconds = divmod(round(episode.duration), 60)
-        click.echo(
+        echo(
             f"{episode.pub_date:%Y-%m-%d}  {minutes:3d}:{seconds:02d}  #{episode.number:<4d} "
             f"{episode.slug}  ({episode.audio_file})"
         )
     if not episodes:
-        click.echo(f"No episodes in {output}.", err=True)
+        echo(f"No episodes in {output}.", err=True)
 
 
 @feed.command("remove")
@@ -437,7 +444,7 @@ def feed_remove(slug: str, output: Path, config: Path | None) -> None:
     from suaraberita.pipeline import remove_episode
 
     removed = remove_episode(output, slug, _settings(config, None))
-    click.echo(f"Removed {slug}: {', '.join(removed)}")
+    echo(f"Removed {slug}: {', '.join(removed)}")
 
 
 @feed.command("build")
@@ -452,7 +459,7 @@ def feed_build(output: Path, config: Path | None, base_url: str | None) -> None:
     from suaraberita.pipeline import rebuild_feed
 
     path = rebuild_feed(output, _settings(config, base_url))
-    click.echo(f"Wrote {path}")
+    echo(f"Wrote {path}")
 
 
 @feed.command("check")
@@ -468,10 +475,10 @@ def feed_check(output: Path, config: Path | None, base_url: str | None) -> None:
 
     problems = check_feed(output, _settings(config, base_url).podcast)
     for problem in problems:
-        click.echo(f"- {problem}")
+        echo(f"- {problem}")
     if problems:
         raise FeedError(f"{len(problems)} problems in the feed", path=output / "feed.xml")
-    click.echo("feed.xml: no problems found")
+    echo("feed.xml: no problems found")
 
 
 @cli.command()
@@ -504,7 +511,7 @@ def serve(output: Path, config: Path | None, host: str, port: int, quiet: bool) 
     podcast = _settings(config, None).podcast
     if not output.is_dir():
         raise FeedError("no output folder here", path=output, hint="narrate an article first")
-    log = None if quiet else (lambda line: click.echo(line, err=True))
+    log = None if quiet else (lambda line: echo(line, err=True))
     try:
         server = Server(output, (host, port), log)
     except OSError as exc:
@@ -514,7 +521,7 @@ def serve(output: Path, config: Path | None, host: str, port: int, quiet: bool) 
         ) from None
     with server:
         url = server.url
-        click.echo(f"Serving {output} at {url} (Ctrl-C stops)")
+        echo(f"Serving {output} at {url} (Ctrl-C stops)")
         mismatch = base_url_mismatch(podcast.base_url, host, server.server_address[1])
         if mismatch:
             _warn(
@@ -523,7 +530,7 @@ def serve(output: Path, config: Path | None, host: str, port: int, quiet: bool) 
                 f"the feed from here, run 'suaraberita feed build --base-url {url}' first."
             )
         feed_url = url_in(url, "feed.xml") if mismatch else podcast.feed_url
-        click.echo(f"Feed to subscribe to: {feed_url}")
+        echo(f"Feed to subscribe to: {feed_url}")
         if not (output / "index.html").is_file():
             _warn("no index.html in the folder yet: 'suaraberita feed build' renders the pages")
         server.serve_forever()
@@ -548,10 +555,10 @@ def cache_info() -> None:
 
     store = Cache.from_env(os.environ)
     info = store.info()
-    click.echo(f"Location: {info.path}")
-    click.echo(f"Entries:  {info.entries}")
-    click.echo(f"Size:     {info.size / 1e6:.1f} MB ({info.size} bytes)")
-    click.echo(f"Limit:    {store.limit / 1e6:.0f} MB (SUARABERITA_CACHE_LIMIT)")
+    echo(f"Location: {info.path}")
+    echo(f"Entries:  {info.entries}")
+    echo(f"Size:     {info.size / 1e6:.1f} MB ({info.size} bytes)")
+    echo(f"Limit:    {store.limit / 1e6:.0f} MB (SUARABERITA_CACHE_LIMIT)")
 
 
 @cache.command("clear")
@@ -564,7 +571,7 @@ def cache_clear() -> None:
 
     store = Cache(default_cache_dir(os.environ))  # clearing needs no limit
     removed = store.clear()
-    click.echo(f"Removed {removed} entries from {store.root}")
+    echo(f"Removed {removed} entries from {store.root}")
 
 
 def _web_options(engine: Any, refresh: bool) -> Any:
@@ -595,7 +602,7 @@ def _voice_and_lexicon(voice: str) -> tuple[Any, dict[str, str]]:
 
 
 def _warn(message: str) -> None:
-    click.echo(f"Warning: {message}", err=True)
+    echo(f"Warning: {message}", err=True)
 
 
 def _settings(config: Path | None, base_url: str | None) -> Any:
@@ -664,18 +671,18 @@ def main(args: list[str] | None = None) -> None:
     except SuaraberitaError as exc:
         if debug:
             _print_traceback()
-        click.echo(f"Error: {exc}", err=True)
+        echo(f"Error: {exc}", err=True)
         sys.exit(exc.exit_status)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except (click.Abort, KeyboardInterrupt):
-        click.echo("Interrupted.", err=True)
+        echo("Interrupted.", err=True)
         sys.exit(ExitStatus.INTERRUPTED)
     except Exception as exc:
         if debug:
             _print_traceback()
-        click.echo(f"Unexpected error: {exc!r}. Run with --debug for details.", err=True)
+        echo(f"Unexpected error: {exc!r}. Run with --debug for details.", err=True)
         sys.exit(ExitStatus.ERROR)
     sys.exit(code if isinstance(code, int) else ExitStatus.OK)
 
