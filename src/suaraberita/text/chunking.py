@@ -83,23 +83,29 @@ def split_text(text: str, limit: int = GOOGLE_LIMIT) -> tuple[str, ...]:
     # best[j]: the cheapest cutting of tokens[:j], as (cost, start of its last piece);
     best: list[tuple[_Cost, int] | None] = [None] * (n + 1)
     best[0] = ((0, 0, 0, 0), 0)
+    wordy = [any(c.isalnum() for c in token.text) for token in tokens]
     for j in range(1, n + 1):
         length = 0
         found: tuple[_Cost, int] | None = None
         last = j == n  # the text's own end is not a cut
         soft = not last and not tokens[j].joined and tokens[j].text.lower() in openers
+        # What a piece ending here costs depends on its last token and on whether any of
+        # its tokens has a letter: both known without joining the piece (that made
+        # the search quadratic in the tokens that fit under the limit).
+        pause = last or ends_at_punctuation(tokens[j - 1].text)
+        says = False
         for i in range(j - 1, -1, -1):  # the last piece is tokens[i:j]
             length += len(tokens[i].text) + (1 if i < j - 1 and not tokens[i + 1].joined else 0)
             if length > limit:
                 break
+            says = says or wordy[i]
             before = best[i]
             if before is None:
                 continue
-            piece = _join(tokens[i:j])
             bad = plain = 0
-            if not last and not ends_at_punctuation(piece):
+            if not pause:
                 bad, plain = 1, 0 if soft else 1
-            if not any(c.isalnum() for c in piece):
+            if not says:
                 bad += 1  # a piece of punctuation alone says nothing
             (b_bad, b_count, b_plain, b_square), _ = before
             cost = (b_bad + bad, b_count + 1, b_plain + plain, b_square + length * length)
