@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from suaraberita.errors import ConfigError, FeedError
+from suaraberita.outside import whole_number
 
 SLUG_MAX = 80
 TEMP_PREFIX = ".suaraberita-tmp-"
@@ -133,8 +134,8 @@ def clean_leftovers(folder: Path) -> list[Path]:
     no longer run (a live process's file is still being written)."""
     removed = []
     for path in folder.glob(f"{TEMP_PREFIX}*"):
-        owner = path.name[len(TEMP_PREFIX) :].split("-", 1)[0]
-        if owner.isdigit() and alive(int(owner)):
+        owner = whole_number(path.name[len(TEMP_PREFIX) :].split("-", 1)[0])
+        if owner is not None and alive(owner):
             continue
         with contextlib.suppress(OSError):
             path.unlink()

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from suaraberita import __version__
 from suaraberita.errors import InputError, NetworkError
+from suaraberita.outside import whole_number
 from suaraberita.retry import retry_after as seconds_after
 
 if TYPE_CHECKING:
@@ -226,8 +227,8 @@ def _answer(
 
 
 def _read(response: requests.Response, url: str, limit: int) -> bytes:
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > limit:
+    declared = whole_number(response.headers.get("Content-Length"))
+    if declared is not None and declared > limit:
         raise _too_large(url, limit)
     chunks: list[bytes] = []
     size = 0

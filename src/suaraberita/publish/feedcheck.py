@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 from suaraberita.audio.cover import MAX_SIDE, MIN_SIDE, parse_cover
 from suaraberita.errors import ConfigError
+from suaraberita.outside import whole_number
 from suaraberita.publish.feed import ATOM, ITUNES, PODCAST, podcast_guid
 from suaraberita.settings import Podcast, apple_categories
 
@@ -106,7 +107,7 @@ def _check_item(item: ET.Element, output: Path, podcast: Podcast, guids: set[str
         parsedate_to_datetime(_text(item, "pubDate"))
     except (TypeError, ValueError):
         problems.append("pubDate is not an RFC 2822 date")
-    if not _text(item, "itunes:duration").isdigit():
+    if whole_number(_text(item, "itunes:duration")) is None:
         problems.append("itunes:duration must be whole seconds")
     if _text(item, "itunes:episodeType") not in ("full", "trailer", "bonus"):
         problems.append("itunes:episodeType must be full, trailer or bonus")

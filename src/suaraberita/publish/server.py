@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from suaraberita import __version__
+from suaraberita.outside import MAX_DIGITS
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -40,7 +41,7 @@ CONTENT_TYPES = {
 REVALIDATE = {".html", ".xml", ".json", ".vtt", ".srt", ".css", ".js"}
 CHUNK = 64 * 1024
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]"}
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+_RANGE = re.compile(rf"bytes=([0-9]{{0,{MAX_DIGITS}}})-([0-9]{{0,{MAX_DIGITS}}})")  # ASCII only
 
 
 class NotServedError(Exception):
