@@ -82,3 +82,22 @@ def test_normalize_reads_lines_from_stdin(run_cli) -> None:
     result = run_cli("normalize", "-", stdin=b"satu\n\n3 km\n")
     assert result.code == 0
     assert len(result.stdout.splitlines()) == 3
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("narrate", "a.md", "--jobs", "٢"),  # click's IntRange read Arabic-Indic digits
+        ("narrate", "a.md", "--jobs", "1_0"),
+        ("follow", "https://contoh.id/rss", "--limit", "²"),
+        ("serve", "--port", "8_000", "--output", "/nonexistent"),  # else it serves
+        ("serve", "--port", "9" * 5000, "--output", "/nonexistent"),
+    ],
+    ids=["arabic-indic", "underscore", "superscript", "port-underscore", "5000-digits"],
+)
+def test_number_options_are_read_strictly(args: tuple[str, ...]) -> None:
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == ExitStatus.USAGE, result.output
+    assert "is not a whole number" in result.output

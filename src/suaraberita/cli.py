@@ -19,6 +19,31 @@ WIB_ZONE = timezone(timedelta(hours=7), "WIB")  # a date given without a zone is
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class WholeNumber(click.ParamType):
+    """A whole number in ASCII digits within [low, high] (click's int() would take
+    '١٢' and '1_000'); read by the one helper every number from outside goes through."""
+
+    name = "integer"
+
+    def __init__(self, low: int, high: int | None = None) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from suaraberita.outside import whole_number
+
+        if isinstance(value, int):
+            return value  # a default
+        number = whole_number(str(value))
+        if number is None:
+            text = str(value)
+            shown = text if len(text) <= 20 else text[:20] + "..."
+            self.fail(f"{shown!r} is not a whole number (digits 0-9)", param, ctx)
+        if number < self.low or (self.high is not None and number > self.high):
+            top = f" to {self.high}" if self.high is not None else " or more"
+            self.fail(f"{number} is not in the range {self.low}{top}", param, ctx)
+        return number
+
+
 def voice_option(command: F) -> F:
     return click.option(
         "--voice",
@@ -107,7 +132,7 @@ def narration_options(command: F) -> F:
             click.option(
                 "--jobs",
                 "-j",
-                type=click.IntRange(min=1),
+                type=WholeNumber(1),
                 help="Articles narrated at once, in separate processes "
                 "[default: the number of CPUs].",
             ),
@@ -138,9 +163,7 @@ def narrate(files: tuple[str, ...], **how: Any) -> None:
 
 @cli.command()
 @click.argument("feed", metavar="FEED")
-@click.option(
-    "--limit", type=click.IntRange(min=1), help="Narrate at most N new items (the newest)."
-)
+@click.option("--limit", type=WholeNumber(1), help="Narrate at most N new items (the newest).")
 @click.option(
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
@@ -485,7 +508,7 @@ def feed_check(output: Path, config: Path | None, base_url: str | None) -> None:
 )
 @click.option(
     "--port",
-    type=click.IntRange(0, 65535),
+    type=WholeNumber(0, 65535),
     default=8000,
     show_default=True,
     help="Port to listen on (0: any free port).",
