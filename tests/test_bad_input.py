@@ -295,6 +295,18 @@ CONFIG_CASES = {
         ("lain.toml", "not found"),
         hint=False,
     ),
+    "suaraberita.toml nested thousands deep": Case(
+        ("kereta.md",),
+        ExitStatus.CONFIG,
+        ("suaraberita.toml", "cannot be read", "nested too deeply"),
+        {"suaraberita.toml": "[podcast]\nx = " + "[" * 5000 + "]" * 5000 + "\n"},
+    ),
+    "voice profile nested thousands deep": Case(
+        ("kereta.md", "--voice", "voices/dalam.toml"),
+        ExitStatus.CONFIG,
+        ("dalam.toml", "cannot be read", "nested too deeply"),
+        {"voices/dalam.toml": 'engine = "espeak"\nx = ' + "{a = " * 5000 + "1" + "}" * 5000},
+    ),
     "a lexicon line without a tab": Case(
         ("kereta.md",),
         ExitStatus.CONFIG,

@@ -65,3 +65,61 @@ def test_retry_after_is_read_strictly(value: str) -> None:
     from suaraberita.retry import retry_after
 
     assert retry_after(value) is None
+
+
+def _deep_toml() -> str:
+    return "x = " + "[" * DEEP + "]" * DEEP + "\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        pytest.param(_deep_toml(), "nested too deeply", id="nested"),
+        pytest.param("[podcast]\ntitle = " + "9" * 5000 + "\n", "too long", id="5000 digits"),
+    ],
+)
+def test_unreadable_toml_is_a_config_error(tmp_path: Path, text: str, words: str) -> None:
+    """Both were an unexpected error (RecursionError; int()'s digit limit), exit 1."""
+    from suaraberita.settings import load_settings
+    from suaraberita.speech.voices import load_voice
+
+    path = tmp_path / "x.toml"
+    path.write_text(text, encoding="utf-8")
+    for load in (load_settings, load_voice):
+        with pytest.raises(ConfigError, match=words) as caught:
+            load(path)
+        assert caught.value.path == path
+
+
+def test_deep_noise_rules_are_a_config_error(tmp_path: Path) -> None:
+    from suaraberita.intake.noise import load_rules
+
+    path = tmp_path / "aturan.toml"
+    path.write_text(_deep_toml(), encoding="utf-8")
+    with pytest.raises(ConfigError, match="nested too deeply"):
+        load_rules(path)
+
+
+def test_deep_follow_state_starts_afresh(tmp_path: Path) -> None:
+    """A damaged state file starts the feed afresh, as its docstring says."""
+    from suaraberita.follow import STATE_NAME, FollowState
+
+    (tmp_path / STATE_NAME).write_text("[" * DEEP + "]" * DEEP, encoding="utf-8")
+    assert FollowState.load(tmp_path).feeds == {}
+
+
+def test_deep_json_ld_is_ignored() -> None:
+    import lxml.html
+
+    from suaraberita.intake.webpage import _json_ld
+
+    for depth in (DEEP, 990):  # too deep to parse; parsed but too deep to walk
+        script = "[" * depth + '{"@type": "NewsArticle"}' + "]" * depth
+        html = f'<html><head><script type="application/ld+json">{script}</script></head></html>'
+        assert _json_ld(lxml.html.fromstring(html)) in ({}, {"@type": "NewsArticle"})
+
+
+def test_deep_cache_head_is_fetched_anew() -> None:
+    from suaraberita.intake.fetch import _from_cache
+
+    assert _from_cache(b"[" * DEEP + b"]" * DEEP + b"\n<html></html>") is None

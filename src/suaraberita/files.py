@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from suaraberita.errors import ConfigError, FeedError
-from suaraberita.outside import whole_number
+from suaraberita.outside import loads_toml, whole_number
 
 SLUG_MAX = 80
 TEMP_PREFIX = ".suaraberita-tmp-"
@@ -119,7 +119,7 @@ def atomic_write(target: Path, data: bytes) -> None:
 def read_toml(path: Path, what: str) -> dict[str, Any]:
     """A TOML file as a table; ConfigError naming the file when it cannot be read."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return loads_toml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{what} not found", path=path) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -127,6 +127,9 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         hint = "check quotes around text, and '=' between each key and its value"
         raise ConfigError(f"{what} is not valid TOML: {exc}", path=path, hint=hint) from None
+    except ValueError as exc:  # nested too deeply, a number of thousands of digits
+        hint = "this is not a hand-written settings file; write it again"
+        raise ConfigError(f"{what} cannot be read: {exc}", path=path, hint=hint) from None
 
 
 def clean_leftovers(folder: Path) -> list[Path]:

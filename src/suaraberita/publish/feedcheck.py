@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -10,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from suaraberita.audio.cover import MAX_SIDE, MIN_SIDE, parse_cover
 from suaraberita.errors import ConfigError
-from suaraberita.outside import whole_number
+from suaraberita.outside import loads_json, whole_number
 from suaraberita.publish.feed import ATOM, ITUNES, PODCAST, podcast_guid
 from suaraberita.settings import Podcast, apple_categories
 
@@ -149,7 +148,7 @@ def _check_chapters(url: str, output: Path, podcast: Podcast) -> list[str]:
     if problems or local is None:
         return problems
     try:
-        document = json.loads(local.read_text(encoding="utf-8"))
+        document = loads_json(local.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         return [f"chapters file {local.name} is not JSON: {exc}"]
     if document.get("version") != "1.2.0" or not isinstance(document.get("chapters"), list):
