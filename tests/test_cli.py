@@ -101,3 +101,15 @@ def test_number_options_are_read_strictly(args: tuple[str, ...]) -> None:
     result = CliRunner().invoke(cli, list(args))
     assert result.exit_code == ExitStatus.USAGE, result.output
     assert "is not a whole number" in result.output
+
+
+def test_normalize_refuses_standard_input_that_is_not_utf8(run_cli) -> None:
+    """As narrate does with an article (exit 3, the byte and its line), not a traceback
+    of UnicodeDecodeError (exit 1); the lines before it were already printed."""
+    result = run_cli("normalize", "-", stdin=b"satu\n3 km\nHarga \x96 naik\n")  # Windows-1252
+    assert result.code == ExitStatus.INPUT, result.stderr
+    assert result.stdout.splitlines() == ["satu", "tiga kilometer"]
+    assert result.stderr.splitlines()[0] == (
+        "Error: <stdin>: the text is not valid UTF-8 (byte 0x96 at offset 16, line 3)"
+    )
+    assert "Traceback" not in result.stderr

@@ -385,8 +385,13 @@ def normalize_command(text: tuple[str, ...], voice: str, phonemes: bool) -> None
         return ipa(spoken) if ipa else spoken
 
     if text == ("-",):
-        for line in click.get_text_stream("stdin"):
-            click.echo(say(line.rstrip("\n")))
+        from suaraberita.intake.article import decode_line
+
+        offset = 0  # bytes read so far: a bad byte is named as in an article file
+        for number, raw in enumerate(click.get_binary_stream("stdin"), start=1):
+            line = decode_line(raw, "<stdin>", offset, number)
+            offset += len(raw)
+            click.echo(say(line.removeprefix("\ufeff" if number == 1 else "").rstrip("\r\n")))
         return
     click.echo(say(" ".join(text)))
 
