@@ -270,6 +270,28 @@ CONFIG_CASES = {
         ("kosong.toml", "missing key 'engine'"),
         {"voices/kosong.toml": 'language = "id"\n'},
     ),
+    "voice profile with a language espeak-ng does not have": Case(
+        ("kereta.md", "--voice", "voices/asing.toml"),
+        ExitStatus.CONFIG,  # was exit 5, reported against the article
+        ("asing.toml", "language 'xx-nope'", "espeak-ng has no such voice", "en-us"),
+        {"voices/asing.toml": 'engine = "espeak"\nlanguage = "xx-nope"\n'},
+    ),
+    "fallback voice with a language espeak-ng does not have": Case(
+        ("kereta.md", "--voice", "voices/daring.toml"),
+        ExitStatus.CONFIG,
+        ("asing.toml", "language 'xx-nope'"),
+        {
+            "voices/daring.toml": 'engine = "gtts"\nlanguage = "id"\nfallback = "asing"\n',
+            "voices/asing.toml": 'engine = "espeak"\nlanguage = "xx-nope"\n',
+        },
+    ),
+    "voice profile with a NUL in its language": Case(
+        ("kereta.md", "--voice", "voices/nul.toml"),
+        ExitStatus.CONFIG,  # was taken as "id": ctypes stops at the NUL
+        ("nul.toml", "language contains a NUL character"),
+        {"voices/nul.toml": 'engine = "espeak"\nlanguage = "id\\u0000x"\n'},
+        hint=False,
+    ),
     "suaraberita.toml that is not TOML": Case(
         ("kereta.md",),
         ExitStatus.CONFIG,

@@ -224,6 +224,7 @@ def _narrate_options(
     """Options of a narration from the command line's; a bad setting fails here,
     before any output."""
     from suaraberita.pipeline import NarrateOptions
+    from suaraberita.speech.engine import check_voice
     from suaraberita.speech.voices import find_voice, voice_dirs
 
     settings = _settings(config, base_url)
@@ -231,6 +232,9 @@ def _narrate_options(
     fallback = None
     if profile.fallback and not no_fallback:
         fallback = find_voice(profile.fallback, voice_dirs(Path.cwd()))
+    for checked in (profile, fallback):
+        if checked is not None:
+            check_voice(checked)
     engine = _engine_options()
     _make_folder(output)
     options = NarrateOptions(
