@@ -236,6 +236,24 @@ INPUT_CASES = {
     "standard input not UTF-8": Case(
         ("-",), ExitStatus.INPUT, ("<stdin>", "not valid UTF-8"), stdin=b"Judul\n\nHarga \x80.\n"
     ),
+    "a date in the year 1": Case(
+        ("kuno.md",),
+        ExitStatus.INPUT,  # was published as 'Mon, 01 Jan 0001', which gPodder reads as 2001
+        ("kuno.md", "date '0001-01-01' is outside the years 1900 to 2099", "check the year"),
+        {"kuno.md": ARTICLE.replace("date: 2021-02-13", "date: 0001-01-01")},
+    ),
+    "a date in the year 9999": Case(
+        ("kelak.md",),
+        ExitStatus.INPUT,
+        ("kelak.md", "date '9999-12-31' is outside the years 1900 to 2099"),
+        {"kelak.md": ARTICLE.replace("date: 2021-02-13", "date: 9999-12-31")},
+    ),
+    "a date whose time zone takes it out of range": Case(
+        ("awal.md",),
+        ExitStatus.INPUT,
+        ("awal.md", "is outside the years 1900 to 2099"),
+        {"awal.md": ARTICLE.replace("date: 2021-02-13", "date: '0001-01-01T00:00:00+07:00'")},
+    ),
     "a date that is not ISO": Case(
         ("kata.md",), ExitStatus.INPUT, ("kata.md", "not an ISO date"), {"kata.md": WORD_DATE}
     ),
