@@ -569,3 +569,70 @@ def test_a_batch_goes_on_after_bad_articles(
     feed = (published.output / "feed.xml").read_text(encoding="utf-8")
     assert feed.count("<item>") == 2
     assert not list(published.output.glob(".suaraberita-tmp*"))
+
+
+# --- reading a folder that may not be written ---------------------------------------------
+
+
+def _stat_all(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every entry's size and modification time, the folder's own included."""
+    entries = {".": (0, folder.stat().st_mtime_ns)}
+    for path in folder.rglob("*"):
+        info = path.lstat()
+        entries[str(path.relative_to(folder))] = (info.st_size, info.st_mtime_ns)
+    return entries
+
+
+def _as_a_narration_leaves_it(folder: Path) -> None:
+    """No lock file, and no -wal or -shm file: the last connection removes them
+    (snapshot's read-only look made them)."""
+    (folder / ".suaraberita.lock").unlink(missing_ok=True)
+    with contextlib.closing(sqlite3.connect(folder / "episodes.db")) as db:
+        db.execute("PRAGMA user_version")
+    assert not list(folder.glob("episodes.db-*"))
+
+
+def test_feed_list_writes_nothing(run_cli, published: Published) -> None:
+    """Listing opens the store without writing a byte: no lock file, no -wal or -shm
+    left or made and removed (the folder's time stays), so it works where nothing may be
+    written. Checked by times, as a test run as root could write anywhere."""
+    _as_a_narration_leaves_it(published.output)
+    time.sleep(0.01)
+    before = _stat_all(published.output)
+    result = run_cli("feed", "list", "--output", str(published.output))
+    assert result.code == 0, result.stderr
+    assert MD_SLUG in result.stdout
+    assert _stat_all(published.output) == before
+
+
+def _without_root_powers() -> list[str]:
+    """A command prefix under which even root obeys file permissions (setpriv drops
+    the capabilities that let root write anywhere); none for another user."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("run as root without setpriv: a 0555 folder would not stop writes")
+    return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--"]
+
+
+def test_feed_list_on_a_read_only_folder(published: Published, tmp_path: Path) -> None:
+    """A folder and store nobody may write (a published copy, a backup): listed all the
+    same (was: cannot open the episode store: attempt to write a readonly database,
+    exit 7)."""
+    _as_a_narration_leaves_it(published.output)
+    (published.output / "episodes.db").chmod(0o444)
+    published.output.chmod(0o555)
+    command = [*_without_root_powers(), sys.executable, "-m", "suaraberita"]
+    try:
+        proc = subprocess.run(
+            [*command, "feed", "list", "--output", str(published.output)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        published.output.chmod(0o755)
+    assert proc.returncode == 0, proc.stderr
+    assert MD_SLUG in proc.stdout

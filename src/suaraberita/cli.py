@@ -445,7 +445,7 @@ def feed_list(output: Path) -> None:
     """
     from suaraberita.pipeline import open_store
 
-    with open_store(output) as store:
+    with open_store(output, read_only=True) as store:
         episodes = store.episodes()
     for episode in episodes:
         minutes, seconds = divmod(round(episode.duration), 60)

@@ -328,14 +328,15 @@ def episode_addresses(output: Path) -> set[str]:
     return {e.link for e in episodes if e.link} | {e.guid for e in episodes}
 
 
-def open_store(output: Path) -> Store:
-    """The episode store of an existing output folder."""
+def open_store(output: Path, read_only: bool = False) -> Store:
+    """The episode store of an existing output folder; `read_only`: to read it only,
+    writing nothing there (the folder may be read-only)."""
     path = output / STORE_NAME
     if not path.is_file():
         raise FeedError(
             "no episode store here", path=output, hint="narrate an article into this folder first"
         )
-    return Store(path)
+    return Store(path, read_only=read_only)
 
 
 def rebuild_feed(output: Path, settings: Settings) -> Path:

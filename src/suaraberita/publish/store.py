@@ -107,9 +107,16 @@ class Episode:
 class Store:
     """Episodes of one output folder. Use as a context manager."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        """`read_only`: only read, writing nothing into the folder (which may be read-only),
+        unless the store's schema is older than this code's and must be upgraded."""
         self.path = path
         try:
+            if read_only:
+                self._db = sqlite3.connect(_read_only_uri(path), uri=True, timeout=30)
+                if self._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+                    return
+                self._db.close()  # older (upgraded below) or newer (refused below)
             self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
             self._set_up()
         except sqlite3.Error as exc:
@@ -266,6 +273,15 @@ class Store:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+
+def _read_only_uri(path: Path) -> str:
+    """Read without writing a byte: 'mode=ro' alone would make (and leave) the -wal and
+    -shm files, and cannot in a read-only folder. With neither there no connection is
+    open (the last one folds the log into the file and removes them), so the file is
+    read as it is ('immutable'); else through the live log, read-only."""
+    live = any(path.with_name(path.name + end).exists() for end in ("-wal", "-shm"))
+    return f"{path.resolve().as_uri()}?{'mode=ro' if live else 'immutable=1'}"
 
 
 def _episode(row: tuple[object, ...], columns: list[str]) -> Episode:
