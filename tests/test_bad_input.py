@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import shutil
 import signal
 import sqlite3
@@ -386,8 +387,8 @@ FFMPEG_CASES = {
     ),
     "ffmpeg killed half-way through the MP3": Case(
         ("kereta.md", "--force"),
-        ExitStatus.AUDIO,
-        ("failed to encode the MP3", "killed (SIGXFSZ)"),
+        ExitStatus.FEED,  # was exit 6: "ffmpeg failed to encode the MP3: killed (SIGXFSZ)"
+        ("kereta.md: a file grew past the file size limit in", "output", "ulimit -f"),
         # a file size limit: the real ffmpeg dies after writing 32 kB of the MP3
         {
             "ffmpeg.sh": _fake_ffmpeg(
@@ -636,3 +637,64 @@ def test_feed_list_on_a_read_only_folder(published: Published, tmp_path: Path) -
         published.output.chmod(0o755)
     assert proc.returncode == 0, proc.stderr
     assert MD_SLUG in proc.stdout
+
+
+# --- a full disk (unit cases in tests/test_disk_full.py) -------------------------------------
+
+
+def _ffmpeg_writing_to(device: str) -> str:
+    """A stand-in ffmpeg: the real one, but the encode's output (its last argument)
+    goes to `device`."""
+    return (
+        "#!/bin/sh\n"
+        'case "$*" in *libmp3lame*)\n'
+        "  n=$#; i=0\n"
+        '  for a in "$@"; do i=$((i+1)); if [ $i -eq $n ]; then a=' + device + "; fi; "
+        'set -- "$@" "$a"; done\n'
+        "  shift $n;;\n"
+        "esac\n"
+        'exec "{real}" "$@"\n'
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_ffmpeg_on_a_full_disk(run_cli, published: Published, tmp_path: Path) -> None:
+    """ffmpeg's own 'No space left on device' (was: ffmpeg failed to encode the MP3:
+    Conversion failed!, with advice to reinstall imageio-ffmpeg, exit 6)."""
+    case = Case(
+        ("kereta.md", "--force"),
+        ExitStatus.FEED,
+        ("kereta.md: no space left on", "output", "free some space"),
+        {"ffmpeg.sh": _ffmpeg_writing_to("/dev/full")},
+    )
+    result = _run(run_cli, case, tmp_path)
+    assert_short_error(result, case.code, case.words)
+    assert "reinstall" not in result.stderr
+    assert published.unchanged(), published.differences()
+
+
+def test_file_size_limit_while_spooling(published: Published, tmp_path: Path) -> None:
+    """A file size limit of 1 MB: the cache's entries fit (each is one sentence), the
+    spool of the whole episode does not (EFBIG; was: Unexpected error: OSError(27, 'File
+    too large'), exit 1)."""
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
+
+    command = [sys.executable, "-m", "suaraberita", "narrate", "kereta.md", "--force"]
+    proc = subprocess.run(
+        [*command, "--voice", "id-espeak"],
+        cwd=tmp_path,
+        env={**os.environ, "SUARABERITA_CACHE": str(tmp_path / ".cache")},
+        preexec_fn=limited,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == ExitStatus.FEED, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "kereta.md: a file grew past the file size limit in" in proc.stderr, proc.stderr
+    assert "Probable cause: " in proc.stderr
+    assert published.unchanged(), published.differences()

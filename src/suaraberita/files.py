@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from suaraberita.errors import ConfigError, FeedError
+from suaraberita.errors import ConfigError, FeedError, space_error
 from suaraberita.outside import loads_toml, whole_number
 
 SLUG_MAX = 80
@@ -84,7 +84,10 @@ class Staging:
         try:
             fd, name = tempfile.mkstemp(prefix=prefix, suffix=target.suffix, dir=target.parent)
         except OSError as exc:
-            raise FeedError(f"cannot write here: {exc.strerror}", path=target.parent) from None
+            folder = target.parent
+            raise space_error(exc, folder) or FeedError(
+                f"cannot write here: {exc.strerror}", path=folder
+            ) from None
         os.close(fd)
         self._pending.append((Path(name), target))
         return Path(name)
@@ -94,7 +97,9 @@ class Staging:
         try:
             temp.write_bytes(data)
         except OSError as exc:
-            raise FeedError(f"cannot write {target.name}: {exc.strerror}", path=target) from None
+            raise space_error(exc, target.parent) or FeedError(
+                f"cannot write {target.name}: {exc.strerror}", path=target
+            ) from None
 
     def commit(self) -> None:
         """Flush every file and rename it over its target."""
@@ -104,8 +109,10 @@ class Staging:
                     os.fsync(handle.fileno())
                 os.chmod(temp, 0o644)
                 os.replace(temp, target)
-            except OSError as exc:
-                raise FeedError(f"cannot write {target.name}: {exc}", path=target) from None
+            except OSError as exc:  # fsync is where a full disk may show first
+                raise space_error(exc, target.parent) or FeedError(
+                    f"cannot write {target.name}: {exc}", path=target
+                ) from None
         self._pending = []
 
 

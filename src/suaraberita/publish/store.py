@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from suaraberita.audio.tags import Chapter
-from suaraberita.errors import FeedError, InputError
+from suaraberita.errors import FeedError, InputError, NoSpaceError, no_space
 from suaraberita.files import alive
 
 SCHEMA_VERSION = 5
@@ -120,7 +120,9 @@ class Store:
             self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
             self._set_up()
         except sqlite3.Error as exc:
-            raise FeedError(f"cannot open the episode store: {exc}", path=path) from exc
+            raise _full(exc, path) or FeedError(
+                f"cannot open the episode store: {exc}", path=path
+            ) from exc
 
     def _set_up(self) -> None:
         """WAL mode and migrations. Switching the journal mode does not wait for a busy
@@ -195,7 +197,9 @@ class Store:
                 self._db.execute("INSERT INTO reservations VALUES (?, ?, ?)", (slug, guid, pid))
                 return slug
         except sqlite3.Error as exc:
-            raise FeedError(f"cannot reserve a file name: {exc}", path=self.path) from exc
+            raise _full(exc, self.path) or FeedError(
+                f"cannot reserve a file name: {exc}", path=self.path
+            ) from exc
 
     def _free(self, slug: str) -> bool:
         """No file of the show and no file of someone else's would be overwritten by a
@@ -235,7 +239,9 @@ class Store:
                 )
                 self._db.execute("DELETE FROM reservations WHERE guid = ?", (episode.guid,))
         except sqlite3.Error as exc:
-            raise FeedError(f"cannot save episode {episode.slug}: {exc}", path=self.path) from exc
+            raise _full(exc, self.path) or FeedError(
+                f"cannot save episode {episode.slug}: {exc}", path=self.path
+            ) from exc
         return replace(episode, number=number)
 
     def by_source_key(self, key: str) -> Episode | None:
@@ -270,9 +276,17 @@ class Store:
         try:
             yield
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:  # SQLite ends it itself on some errors (disk full)
+                self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+
+def _full(exc: sqlite3.Error, path: Path) -> NoSpaceError | None:
+    """SQLite's 'database or disk is full', said as every other full disk is."""
+    if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return no_space(path.parent)
+    return None
 
 
 def _read_only_uri(path: Path) -> str:
