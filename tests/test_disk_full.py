@@ -71,3 +71,27 @@ def test_episode_store_on_a_full_disk(tmp_path: Path) -> None:
         with pytest.raises(NoSpaceError, match=f"no space left on {tmp_path}"):
             store.put(_episode(summary="x" * 100_000))
         assert store.episodes() == ()
+
+
+def _full(*_: object, **__: object) -> Any:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_lock_file_on_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No inode left for the lock file (was: cannot lock the output folder: No space
+    left on device, a FeedError but not said as the others)."""
+    import builtins
+
+    from suaraberita.files import folder_lock
+
+    monkeypatch.setattr(builtins, "open", _full)
+    with pytest.raises(NoSpaceError, match=f"no space left on {tmp_path}"), folder_lock(tmp_path):
+        pass
+
+
+def test_output_folder_on_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from suaraberita.cli import _make_folder
+
+    monkeypatch.setattr(Path, "mkdir", _full)
+    with pytest.raises(NoSpaceError, match=f"no space left on {tmp_path}"):
+        _make_folder(tmp_path / "output")

@@ -665,7 +665,11 @@ def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise FeedError(f"cannot create the output folder: {exc.strerror}", path=folder) from None
+        from suaraberita.errors import space_error
+
+        raise space_error(exc, folder) or FeedError(
+            f"cannot create the output folder: {exc.strerror}", path=folder
+        ) from None
 
 
 class _Progress:

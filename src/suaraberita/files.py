@@ -170,7 +170,9 @@ def folder_lock(folder: Path) -> Iterator[None]:
     try:
         handle = open(folder / ".suaraberita.lock", "a+b")
     except OSError as exc:
-        raise FeedError(f"cannot lock the output folder: {exc.strerror}", path=folder) from None
+        raise space_error(exc, folder) or FeedError(
+            f"cannot lock the output folder: {exc.strerror}", path=folder
+        ) from None
     with handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
