@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -113,3 +114,12 @@ def test_normalize_refuses_standard_input_that_is_not_utf8(run_cli) -> None:
         "Error: <stdin>: the text is not valid UTF-8 (byte 0x96 at offset 16, line 3)"
     )
     assert "Traceback" not in result.stderr
+
+
+def test_normalize_refuses_an_argument_that_is_not_utf8(run_cli) -> None:
+    """The same for text given as an argument (was printed with '�' in its place)."""
+    result = run_cli("normalize", os.fsdecode(b"Harga \x96 naik"))
+    assert result.code == ExitStatus.INPUT, result.stderr
+    assert result.stderr.splitlines()[0] == (
+        "Error: <argument>: the text is not valid UTF-8 (byte 0x96 at offset 6, line 1)"
+    )

@@ -388,16 +388,18 @@ def normalize_command(text: tuple[str, ...], voice: str, phonemes: bool) -> None
         spoken = normalize(line, lexicon=lexicon or None)
         return ipa(spoken) if ipa else spoken
 
-    if text == ("-",):
-        from suaraberita.intake.article import decode_line
+    from suaraberita.intake.article import decode_line
 
+    if text == ("-",):
         offset = 0  # bytes read so far: a bad byte is named as in an article file
         for number, raw in enumerate(click.get_binary_stream("stdin"), start=1):
             line = decode_line(raw, "<stdin>", offset, number)
             offset += len(raw)
             click.echo(say(line.removeprefix("\ufeff" if number == 1 else "").rstrip("\r\n")))
         return
-    click.echo(say(" ".join(text)))
+    # an argument that was not UTF-8 reaches us with its bad bytes as surrogates
+    words = " ".join(text).encode("utf-8", "surrogateescape")
+    click.echo(say(decode_line(words, "<argument>", 0, 1)))
 
 
 def _phonemizer(profile: Any) -> Callable[[str], str]:
