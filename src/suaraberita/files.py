@@ -135,7 +135,7 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
         hint = "check quotes around text, and '=' between each key and its value"
         raise ConfigError(f"{what} is not valid TOML: {exc}", path=path, hint=hint) from None
     except ValueError as exc:  # nested too deeply, a number of thousands of digits
-        hint = "this is not a hand-written settings file; write it again"
+        hint = f"this is no hand-written {what}; write it again"
         raise ConfigError(f"{what} cannot be read: {exc}", path=path, hint=hint) from None
 
 

@@ -32,8 +32,7 @@ class EspeakEngine:
                 raise ConfigError(
                     f"language {self._voice_name!r}: espeak-ng has no such voice",
                     path=voice.path or voice.name,
-                    hint='use an espeak-ng voice name such as "id", "ms" or "en-us" '
-                    "(espeak-ng --voices lists them)",
+                    hint='use an espeak-ng voice name such as "id", "ms" or "en-us"',
                 )
             lib.configure(self._voice_name, self._rate, self._pitch)
         self._version = f"espeak-ng {lib.version}"
