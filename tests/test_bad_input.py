@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import shutil
 import signal
 import sqlite3
@@ -236,6 +237,24 @@ INPUT_CASES = {
     "standard input not UTF-8": Case(
         ("-",), ExitStatus.INPUT, ("<stdin>", "not valid UTF-8"), stdin=b"Judul\n\nHarga \x80.\n"
     ),
+    "a date in the year 1": Case(
+        ("kuno.md",),
+        ExitStatus.INPUT,  # was published as 'Mon, 01 Jan 0001', which gPodder reads as 2001
+        ("kuno.md", "date '0001-01-01' is outside the years 1900 to 2099", "check the year"),
+        {"kuno.md": ARTICLE.replace("date: 2021-02-13", "date: 0001-01-01")},
+    ),
+    "a date in the year 9999": Case(
+        ("kelak.md",),
+        ExitStatus.INPUT,
+        ("kelak.md", "date '9999-12-31' is outside the years 1900 to 2099"),
+        {"kelak.md": ARTICLE.replace("date: 2021-02-13", "date: 9999-12-31")},
+    ),
+    "a date whose time zone takes it out of range": Case(
+        ("awal.md",),
+        ExitStatus.INPUT,
+        ("awal.md", "is outside the years 1900 to 2099"),
+        {"awal.md": ARTICLE.replace("date: 2021-02-13", "date: '0001-01-01T00:00:00+07:00'")},
+    ),
     "a date that is not ISO": Case(
         ("kata.md",), ExitStatus.INPUT, ("kata.md", "not an ISO date"), {"kata.md": WORD_DATE}
     ),
@@ -270,6 +289,28 @@ CONFIG_CASES = {
         ("kosong.toml", "missing key 'engine'"),
         {"voices/kosong.toml": 'language = "id"\n'},
     ),
+    "voice profile with a language espeak-ng does not have": Case(
+        ("kereta.md", "--voice", "voices/asing.toml"),
+        ExitStatus.CONFIG,  # was exit 5, reported against the article
+        ("asing.toml", "language 'xx-nope'", "espeak-ng has no such voice", "en-us"),
+        {"voices/asing.toml": 'engine = "espeak"\nlanguage = "xx-nope"\n'},
+    ),
+    "fallback voice with a language espeak-ng does not have": Case(
+        ("kereta.md", "--voice", "voices/daring.toml"),
+        ExitStatus.CONFIG,
+        ("asing.toml", "language 'xx-nope'"),
+        {
+            "voices/daring.toml": 'engine = "gtts"\nlanguage = "id"\nfallback = "asing"\n',
+            "voices/asing.toml": 'engine = "espeak"\nlanguage = "xx-nope"\n',
+        },
+    ),
+    "voice profile with a NUL in its language": Case(
+        ("kereta.md", "--voice", "voices/nul.toml"),
+        ExitStatus.CONFIG,  # was taken as "id": ctypes stops at the NUL
+        ("nul.toml", "language contains a NUL character"),
+        {"voices/nul.toml": 'engine = "espeak"\nlanguage = "id\\u0000x"\n'},
+        hint=False,
+    ),
     "suaraberita.toml that is not TOML": Case(
         ("kereta.md",),
         ExitStatus.CONFIG,
@@ -294,6 +335,18 @@ CONFIG_CASES = {
         ExitStatus.CONFIG,
         ("lain.toml", "not found"),
         hint=False,
+    ),
+    "suaraberita.toml nested thousands deep": Case(
+        ("kereta.md",),
+        ExitStatus.CONFIG,
+        ("suaraberita.toml", "cannot be read", "nested too deeply"),
+        {"suaraberita.toml": "[podcast]\nx = " + "[" * 5000 + "]" * 5000 + "\n"},
+    ),
+    "voice profile nested thousands deep": Case(
+        ("kereta.md", "--voice", "voices/dalam.toml"),
+        ExitStatus.CONFIG,
+        ("dalam.toml", "cannot be read", "nested too deeply"),
+        {"voices/dalam.toml": 'engine = "espeak"\nx = ' + "{a = " * 5000 + "1" + "}" * 5000},
     ),
     "a lexicon line without a tab": Case(
         ("kereta.md",),
@@ -334,8 +387,8 @@ FFMPEG_CASES = {
     ),
     "ffmpeg killed half-way through the MP3": Case(
         ("kereta.md", "--force"),
-        ExitStatus.AUDIO,
-        ("failed to encode the MP3", "killed (SIGXFSZ)"),
+        ExitStatus.FEED,  # was exit 6: "ffmpeg failed to encode the MP3: killed (SIGXFSZ)"
+        ("kereta.md: a file grew past the file size limit in", "output", "ulimit -f"),
         # a file size limit: the real ffmpeg dies after writing 32 kB of the MP3
         {
             "ffmpeg.sh": _fake_ffmpeg(
@@ -517,3 +570,131 @@ def test_a_batch_goes_on_after_bad_articles(
     feed = (published.output / "feed.xml").read_text(encoding="utf-8")
     assert feed.count("<item>") == 2
     assert not list(published.output.glob(".suaraberita-tmp*"))
+
+
+# --- reading a folder that may not be written ---------------------------------------------
+
+
+def _stat_all(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every entry's size and modification time, the folder's own included."""
+    entries = {".": (0, folder.stat().st_mtime_ns)}
+    for path in folder.rglob("*"):
+        info = path.lstat()
+        entries[str(path.relative_to(folder))] = (info.st_size, info.st_mtime_ns)
+    return entries
+
+
+def _as_a_narration_leaves_it(folder: Path) -> None:
+    """No lock file, and no -wal or -shm file: the last connection removes them
+    (snapshot's read-only look made them)."""
+    (folder / ".suaraberita.lock").unlink(missing_ok=True)
+    with contextlib.closing(sqlite3.connect(folder / "episodes.db")) as db:
+        db.execute("PRAGMA user_version")
+    assert not list(folder.glob("episodes.db-*"))
+
+
+def test_feed_list_writes_nothing(run_cli, published: Published) -> None:
+    """Listing opens the store without writing a byte: no lock file, no -wal or -shm
+    left or made and removed (the folder's time stays), so it works where nothing may be
+    written. Checked by times, as a test run as root could write anywhere."""
+    _as_a_narration_leaves_it(published.output)
+    time.sleep(0.01)
+    before = _stat_all(published.output)
+    result = run_cli("feed", "list", "--output", str(published.output))
+    assert result.code == 0, result.stderr
+    assert MD_SLUG in result.stdout
+    assert _stat_all(published.output) == before
+
+
+def _without_root_powers() -> list[str]:
+    """A command prefix under which even root obeys file permissions (setpriv drops
+    the capabilities that let root write anywhere); none for another user."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("run as root without setpriv: a 0555 folder would not stop writes")
+    return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--"]
+
+
+def test_feed_list_on_a_read_only_folder(published: Published, tmp_path: Path) -> None:
+    """A folder and store nobody may write (a published copy, a backup): listed all the
+    same (was: cannot open the episode store: attempt to write a readonly database,
+    exit 7)."""
+    _as_a_narration_leaves_it(published.output)
+    (published.output / "episodes.db").chmod(0o444)
+    published.output.chmod(0o555)
+    command = [*_without_root_powers(), sys.executable, "-m", "suaraberita"]
+    try:
+        proc = subprocess.run(
+            [*command, "feed", "list", "--output", str(published.output)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        published.output.chmod(0o755)
+    assert proc.returncode == 0, proc.stderr
+    assert MD_SLUG in proc.stdout
+
+
+# --- a full disk (unit cases in tests/test_disk_full.py) -------------------------------------
+
+
+def _ffmpeg_writing_to(device: str) -> str:
+    """A stand-in ffmpeg: the real one, but the encode's output (its last argument)
+    goes to `device`."""
+    return (
+        "#!/bin/sh\n"
+        'case "$*" in *libmp3lame*)\n'
+        "  n=$#; i=0\n"
+        '  for a in "$@"; do i=$((i+1)); if [ $i -eq $n ]; then a=' + device + "; fi; "
+        'set -- "$@" "$a"; done\n'
+        "  shift $n;;\n"
+        "esac\n"
+        'exec "{real}" "$@"\n'
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_ffmpeg_on_a_full_disk(run_cli, published: Published, tmp_path: Path) -> None:
+    """ffmpeg's own 'No space left on device' (was: ffmpeg failed to encode the MP3:
+    Conversion failed!, with advice to reinstall imageio-ffmpeg, exit 6)."""
+    case = Case(
+        ("kereta.md", "--force"),
+        ExitStatus.FEED,
+        ("kereta.md: no space left on", "output", "free some space"),
+        {"ffmpeg.sh": _ffmpeg_writing_to("/dev/full")},
+    )
+    result = _run(run_cli, case, tmp_path)
+    assert_short_error(result, case.code, case.words)
+    assert "reinstall" not in result.stderr
+    assert published.unchanged(), published.differences()
+
+
+def test_file_size_limit_while_spooling(published: Published, tmp_path: Path) -> None:
+    """A file size limit of 1 MB: the cache's entries fit (each is one sentence), the
+    spool of the whole episode does not (EFBIG; was: Unexpected error: OSError(27, 'File
+    too large'), exit 1)."""
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
+
+    command = [sys.executable, "-m", "suaraberita", "narrate", "kereta.md", "--force"]
+    proc = subprocess.run(
+        [*command, "--voice", "id-espeak"],
+        cwd=tmp_path,
+        env={**os.environ, "SUARABERITA_CACHE": str(tmp_path / ".cache")},
+        preexec_fn=limited,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == ExitStatus.FEED, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "kereta.md: a file grew past the file size limit in" in proc.stderr, proc.stderr
+    assert "Probable cause: " in proc.stderr
+    assert published.unchanged(), published.differences()

@@ -175,3 +175,37 @@ def test_a_bad_cache_limit_is_refused_before_any_output(
     assert result.code == 4
     assert "SUARABERITA_CACHE_LIMIT must be a whole number of megabytes" in result.stderr
     assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.parametrize(
+    "limit",
+    [
+        "²",  # isdigit() takes it, int() does not: was an unexpected error, exit 1
+        "١٢٣",  # Arabic-Indic digits: was read as 123 MB without a word
+        "9" * 5000,  # int() refuses that many digits: was an unexpected error
+        "1_000",  # int() takes it
+        "+5",
+        "nan",
+        "inf",
+        "10 TB",
+        "2.5GB",
+        "0 MB",
+    ],
+)
+def test_cache_limit_is_read_strictly(limit: str) -> None:
+    from suaraberita.cache import cache_limit
+    from suaraberita.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="SUARABERITA_CACHE_LIMIT must be") as caught:
+        cache_limit({"SUARABERITA_CACHE_LIMIT": limit})
+    assert len(str(caught.value)) < 300  # 5,000 digits are not echoed back
+
+
+@pytest.mark.parametrize(
+    ("limit", "size"),
+    [("250", 250_000_000), (" 250 ", 250_000_000), ("500MB", 500_000_000), ("2 GB", 2 * 10**9)],
+)
+def test_cache_limit_takes_megabytes_or_a_unit(limit: str, size: int) -> None:
+    from suaraberita.cache import cache_limit
+
+    assert cache_limit({"SUARABERITA_CACHE_LIMIT": limit}) == size

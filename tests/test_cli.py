@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -82,3 +83,43 @@ def test_normalize_reads_lines_from_stdin(run_cli) -> None:
     result = run_cli("normalize", "-", stdin=b"satu\n\n3 km\n")
     assert result.code == 0
     assert len(result.stdout.splitlines()) == 3
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("narrate", "a.md", "--jobs", "٢"),  # click's IntRange read Arabic-Indic digits
+        ("narrate", "a.md", "--jobs", "1_0"),
+        ("follow", "https://contoh.id/rss", "--limit", "²"),
+        ("serve", "--port", "8_000", "--output", "/nonexistent"),  # else it serves
+        ("serve", "--port", "9" * 5000, "--output", "/nonexistent"),
+    ],
+    ids=["arabic-indic", "underscore", "superscript", "port-underscore", "5000-digits"],
+)
+def test_number_options_are_read_strictly(args: tuple[str, ...]) -> None:
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == ExitStatus.USAGE, result.output
+    assert "is not a whole number" in result.output
+
+
+def test_normalize_refuses_standard_input_that_is_not_utf8(run_cli) -> None:
+    """As narrate does with an article (exit 3, the byte and its line), not a traceback
+    of UnicodeDecodeError (exit 1); the lines before it were already printed."""
+    result = run_cli("normalize", "-", stdin=b"satu\n3 km\nHarga \x96 naik\n")  # Windows-1252
+    assert result.code == ExitStatus.INPUT, result.stderr
+    assert result.stdout.splitlines() == ["satu", "tiga kilometer"]
+    assert result.stderr.splitlines()[0] == (
+        "Error: <stdin>: the text is not valid UTF-8 (byte 0x96 at offset 16, line 3)"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_normalize_refuses_an_argument_that_is_not_utf8(run_cli) -> None:
+    """The same for text given as an argument (was printed with '�' in its place)."""
+    result = run_cli("normalize", os.fsdecode(b"Harga \x96 naik"))
+    assert result.code == ExitStatus.INPUT, result.stderr
+    assert result.stderr.splitlines()[0] == (
+        "Error: <argument>: the text is not valid UTF-8 (byte 0x96 at offset 6, line 1)"
+    )

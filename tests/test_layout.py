@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "suaraberita"
 
 # lowest first: helpers, then the stages in the order of the flow, then the orchestration
 LAYERS = (
-    ("errors",),
+    ("errors", "outside"),
     ("files", "sound", "cache", "affinity", "espeak_lib", "retry", "unsafe", "terminal"),
     ("intake",),
     ("text",),

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from suaraberita.errors import ConfigError
+from suaraberita.outside import quantity
 
 CACHE_ENV = "SUARABERITA_CACHE"
 LIMIT_ENV = "SUARABERITA_CACHE_LIMIT"
@@ -35,6 +36,7 @@ DEFAULT_LIMIT_MB = 1000  # about 6 hours of espeak speech, or days of Google's
 LAYOUT = "v1"  # bump when the file layout or the key recipe changes
 _ENTRY = re.compile(r"^[0-9a-f]{64}\.[a-z0-9]{1,8}$")
 _TEMP_PREFIX = ".tmp-"
+_SIZE_UNITS = {"": 1_000_000, "mb": 1_000_000, "gb": 1_000_000_000}  # no unit: MB
 
 
 def default_cache_dir(env: Mapping[str, str]) -> Path:
@@ -48,20 +50,24 @@ def default_cache_dir(env: Mapping[str, str]) -> Path:
 
 
 def cache_limit(env: Mapping[str, str]) -> int:
-    """The size limit in bytes: `SUARABERITA_CACHE_LIMIT` megabytes, else 1000 MB.
+    """The size limit in bytes: `SUARABERITA_CACHE_LIMIT` megabytes (or
+    with a unit, MB or GB), else 1000 MB.
 
-    >>> cache_limit({"SUARABERITA_CACHE_LIMIT": "250"})
-    250000000
+    >>> cache_limit({LIMIT_ENV: "250"}), cache_limit({LIMIT_ENV: "2GB"})
+    (250000000, 2000000000)
     """
     text = env.get(LIMIT_ENV, "").strip()
     if not text:
         return DEFAULT_LIMIT_MB * 1_000_000
-    if not text.isdigit() or int(text) < 1:
+    size = quantity(text, _SIZE_UNITS)
+    if size is None or size < 1_000_000:
+        shown = text if len(text) <= 40 else text[:40] + "..."
         raise ConfigError(
-            f"{LIMIT_ENV} must be a whole number of megabytes, at least 1, not {text!r}",
+            f"{LIMIT_ENV} must be a whole number of megabytes (or with MB or GB), at least "
+            f"1 MB, not {shown!r}",
             hint=f"for example {LIMIT_ENV}=2000, or unset it for {DEFAULT_LIMIT_MB} MB",
         )
-    return int(text) * 1_000_000
+    return size
 
 
 def cache_key(

@@ -26,6 +26,31 @@ def echo(message: str = "", err: bool = False) -> None:
     click.echo("\n".join(printable(line) for line in message.split("\n")), err=err)
 
 
+class WholeNumber(click.ParamType):
+    """A whole number in ASCII digits within [low, high] (click's int() would take
+    '١٢' and '1_000'); read by the one helper every number from outside goes through."""
+
+    name = "integer"
+
+    def __init__(self, low: int, high: int | None = None) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from suaraberita.outside import whole_number
+
+        if isinstance(value, int):
+            return value  # a default
+        number = whole_number(str(value))
+        if number is None:
+            text = str(value)
+            shown = text if len(text) <= 20 else text[:20] + "..."
+            self.fail(f"{shown!r} is not a whole number (digits 0-9)", param, ctx)
+        if number < self.low or (self.high is not None and number > self.high):
+            top = f" to {self.high}" if self.high is not None else " or more"
+            self.fail(f"{number} is not in the range {self.low}{top}", param, ctx)
+        return number
+
+
 def voice_option(command: F) -> F:
     return click.option(
         "--voice",
@@ -114,7 +139,7 @@ def narration_options(command: F) -> F:
             click.option(
                 "--jobs",
                 "-j",
-                type=click.IntRange(min=1),
+                type=WholeNumber(1),
                 help="Articles narrated at once, in separate processes "
                 "[default: the number of CPUs].",
             ),
@@ -145,9 +170,7 @@ def narrate(files: tuple[str, ...], **how: Any) -> None:
 
 @cli.command()
 @click.argument("feed", metavar="FEED")
-@click.option(
-    "--limit", type=click.IntRange(min=1), help="Narrate at most N new items (the newest)."
-)
+@click.option("--limit", type=WholeNumber(1), help="Narrate at most N new items (the newest).")
 @click.option(
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
@@ -208,6 +231,7 @@ def _narrate_options(
     """Options of a narration from the command line's; a bad setting fails here,
     before any output."""
     from suaraberita.pipeline import NarrateOptions
+    from suaraberita.speech.engine import check_voice
     from suaraberita.speech.voices import find_voice, voice_dirs
 
     settings = _settings(config, base_url)
@@ -215,6 +239,9 @@ def _narrate_options(
     fallback = None
     if profile.fallback and not no_fallback:
         fallback = find_voice(profile.fallback, voice_dirs(Path.cwd()))
+    for checked in (profile, fallback):
+        if checked is not None:
+            check_voice(checked)
     engine = _engine_options()
     _make_folder(output)
     options = NarrateOptions(
@@ -368,11 +395,18 @@ def normalize_command(text: tuple[str, ...], voice: str, phonemes: bool) -> None
         spoken = normalize(line, lexicon=lexicon or None)
         return ipa(spoken) if ipa else spoken
 
+    from suaraberita.intake.article import decode_line
+
     if text == ("-",):
-        for line in click.get_text_stream("stdin"):
-            echo(say(line.rstrip("\n")))
+        offset = 0  # bytes read so far: a bad byte is named as in an article file
+        for number, raw in enumerate(click.get_binary_stream("stdin"), start=1):
+            line = decode_line(raw, "<stdin>", offset, number)
+            offset += len(raw)
+            echo(say(line.removeprefix("\ufeff" if number == 1 else "").rstrip("\r\n")))
         return
-    echo(say(" ".join(text)))
+    # an argument that was not UTF-8 reaches us with its bad bytes as surrogates
+    words = " ".join(text).encode("utf-8", "surrogateescape")
+    echo(say(decode_line(words, "<argument>", 0, 1)))
 
 
 def _phonemizer(profile: Any) -> Callable[[str], str]:
@@ -420,7 +454,7 @@ def feed_list(output: Path) -> None:
     """
     from suaraberita.pipeline import open_store
 
-    with open_store(output) as store:
+    with open_store(output, read_only=True) as store:
         episodes = store.episodes()
     for episode in episodes:
         minutes, seconds = divmod(round(episode.duration), 60)
@@ -492,7 +526,7 @@ def feed_check(output: Path, config: Path | None, base_url: str | None) -> None:
 )
 @click.option(
     "--port",
-    type=click.IntRange(0, 65535),
+    type=WholeNumber(0, 65535),
     default=8000,
     show_default=True,
     help="Port to listen on (0: any free port).",
@@ -640,7 +674,11 @@ def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise FeedError(f"cannot create the output folder: {exc.strerror}", path=folder) from None
+        from suaraberita.errors import space_error
+
+        raise space_error(exc, folder) or FeedError(
+            f"cannot create the output folder: {exc.strerror}", path=folder
+        ) from None
 
 
 class _Progress:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 from pathlib import Path
 
@@ -64,3 +65,45 @@ class AudioError(SuaraberitaError):
 
 class FeedError(SuaraberitaError):
     exit_status = ExitStatus.FEED
+
+
+class NoSpaceError(FeedError):
+    """A folder's disk is full, or a quota or file size limit is reached: the output
+    cannot be written (nothing is published half). Exit 7, as any output that cannot be
+    written; the message says it is space."""
+
+
+# errno -> (what the message says, what to do)
+_NO_SPACE = {
+    errno.ENOSPC: (
+        "no space left on",
+        "the disk is full; free some space on it (or narrate into an --output folder on "
+        "another disk)",
+    ),
+    errno.EDQUOT: (
+        "the disk quota is used up on",
+        "free some of your files on that disk, or ask for a larger quota",
+    ),
+    errno.EFBIG: (
+        "a file grew past the file size limit in",
+        "a limit on file size is set for this shell (ulimit -f), or the file system "
+        "takes no larger files",
+    ),
+}
+SPACE_ERRNOS = frozenset(_NO_SPACE)
+
+
+def no_space(folder: Path | str, code: int = errno.ENOSPC) -> NoSpaceError:
+    """The error for a write into `folder` that failed for want of space (`code`: one
+    of SPACE_ERRNOS)."""
+    premise, hint = _NO_SPACE[code]
+    return NoSpaceError(f"{premise} {folder}", hint=hint)
+
+
+def space_error(exc: BaseException, folder: Path | str) -> NoSpaceError | None:
+    """A NoSpaceError for `folder` when `exc`, or the OS error it wraps (as mutagen
+    and others do), says there is no room; else None."""
+    for error in (exc, exc.__cause__, exc.__context__, *getattr(exc, "args", ())[:1]):
+        if isinstance(error, OSError) and error.errno in SPACE_ERRNOS:
+            return no_space(folder, error.errno)
+    return None

@@ -78,8 +78,13 @@ class Library:
             self._chunks.append(ctypes.string_at(wav, count * 2))
         return 0  # 0 = go on synthesising
 
+    def has_voice(self, voice_name: str) -> bool:
+        """Whether espeak-ng knows the voice (it is then the current one)."""
+        name = voice_name.encode()
+        return b"\0" not in name and self.lib.espeak_SetVoiceByName(name) == _EE_OK
+
     def configure(self, voice_name: str, rate: int, pitch: int) -> None:
-        if self.lib.espeak_SetVoiceByName(voice_name.encode()) != _EE_OK:
+        if not self.has_voice(voice_name):
             raise EngineError(f"espeak-ng has no voice {voice_name!r}")
         self.lib.espeak_SetParameter(_RATE, rate, 0)
         self.lib.espeak_SetParameter(_PITCH, pitch, 0)

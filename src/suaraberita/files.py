@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from suaraberita.errors import ConfigError, FeedError
+from suaraberita.errors import ConfigError, FeedError, space_error
+from suaraberita.outside import loads_toml, whole_number
 
 SLUG_MAX = 80
 TEMP_PREFIX = ".suaraberita-tmp-"
@@ -83,7 +84,10 @@ class Staging:
         try:
             fd, name = tempfile.mkstemp(prefix=prefix, suffix=target.suffix, dir=target.parent)
         except OSError as exc:
-            raise FeedError(f"cannot write here: {exc.strerror}", path=target.parent) from None
+            folder = target.parent
+            raise space_error(exc, folder) or FeedError(
+                f"cannot write here: {exc.strerror}", path=folder
+            ) from None
         os.close(fd)
         self._pending.append((Path(name), target))
         return Path(name)
@@ -93,7 +97,9 @@ class Staging:
         try:
             temp.write_bytes(data)
         except OSError as exc:
-            raise FeedError(f"cannot write {target.name}: {exc.strerror}", path=target) from None
+            raise space_error(exc, target.parent) or FeedError(
+                f"cannot write {target.name}: {exc.strerror}", path=target
+            ) from None
 
     def source(self, target: Path) -> Path:
         """Where `target`'s newest content is: its staged file, else `target` itself."""
@@ -107,8 +113,10 @@ class Staging:
                 with open(temp, "rb+") as handle:
                     os.fsync(handle.fileno())
                 os.chmod(temp, 0o644)
-            except OSError as exc:
-                raise FeedError(f"cannot write {target.name}: {exc}", path=target) from None
+            except OSError as exc:  # fsync is where a full disk may show first
+                raise space_error(exc, target.parent) or FeedError(
+                    f"cannot write {target.name}: {exc}", path=target
+                ) from None
             if target.is_dir() and not target.is_symlink():
                 problem = f"cannot write {target.name}: a folder is in its place"
                 raise FeedError(problem, path=target)
@@ -130,7 +138,7 @@ def atomic_write(target: Path, data: bytes) -> None:
 def read_toml(path: Path, what: str) -> dict[str, Any]:
     """A TOML file as a table; ConfigError naming the file when it cannot be read."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return loads_toml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{what} not found", path=path) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -138,6 +146,9 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         hint = "check quotes around text, and '=' between each key and its value"
         raise ConfigError(f"{what} is not valid TOML: {exc}", path=path, hint=hint) from None
+    except ValueError as exc:  # nested too deeply, a number of thousands of digits
+        hint = f"this is no hand-written {what}; write it again"
+        raise ConfigError(f"{what} cannot be read: {exc}", path=path, hint=hint) from None
 
 
 def clean_leftovers(folder: Path) -> list[Path]:
@@ -145,8 +156,8 @@ def clean_leftovers(folder: Path) -> list[Path]:
     no longer run (a live process's file is still being written)."""
     removed = []
     for path in folder.glob(f"{TEMP_PREFIX}*"):
-        owner = path.name[len(TEMP_PREFIX) :].split("-", 1)[0]
-        if owner.isdigit() and alive(int(owner)):
+        owner = whole_number(path.name[len(TEMP_PREFIX) :].split("-", 1)[0])
+        if owner is not None and alive(owner):
             continue
         with contextlib.suppress(OSError):
             path.unlink()
@@ -171,7 +182,9 @@ def folder_lock(folder: Path) -> Iterator[None]:
     try:
         handle = open(folder / ".suaraberita.lock", "a+b")
     except OSError as exc:
-        raise FeedError(f"cannot lock the output folder: {exc.strerror}", path=folder) from None
+        raise space_error(exc, folder) or FeedError(
+            f"cannot lock the output folder: {exc.strerror}", path=folder
+        ) from None
     with handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:

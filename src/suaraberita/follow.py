@@ -21,6 +21,7 @@ from typing import Any
 from suaraberita.errors import InputError
 from suaraberita.files import atomic_write
 from suaraberita.intake.fetch import FEED_TYPES, FetchOptions, fetch
+from suaraberita.outside import loads_json
 
 STATE_NAME = ".suaraberita-follow.json"
 MAX_REMEMBERED = 2000  # item addresses kept per feed; older ones fall off
@@ -53,7 +54,7 @@ class FollowState:
     @classmethod
     def load(cls, output: Path) -> FollowState:
         try:
-            data = json.loads((output / STATE_NAME).read_text(encoding="utf-8"))
+            data = loads_json((output / STATE_NAME).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cls()  # none yet, or damaged: every item counts as new once
         return cls(data if isinstance(data, dict) else {})

@@ -6,7 +6,7 @@ import hashlib
 import os
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from functools import cache, partial
 from pathlib import Path
 
@@ -42,6 +42,8 @@ from suaraberita.text.normalize import load_lexicon, normalize
 from suaraberita.text.script import Script, build_script
 
 WIB = timezone(timedelta(hours=7), "WIB")  # dates without a zone are Jakarta time
+# Years of a publication date: RFC 2822 dates start at 1900, and a year past 2099 is a typo
+PUB_YEARS = (1900, 2099)
 SUMMARY_MAX = 400
 STORE_NAME = "episodes.db"
 FEED_NAME = "feed.xml"
@@ -326,14 +328,15 @@ def episode_addresses(output: Path) -> set[str]:
     return {e.link for e in episodes if e.link} | {e.guid for e in episodes}
 
 
-def open_store(output: Path) -> Store:
-    """The episode store of an existing output folder."""
+def open_store(output: Path, read_only: bool = False) -> Store:
+    """The episode store of an existing output folder; `read_only`: to read it only,
+    writing nothing there (the folder may be read-only)."""
     path = output / STORE_NAME
     if not path.is_file():
         raise FeedError(
             "no episode store here", path=output, hint="narrate an article into this folder first"
         )
-    return Store(path)
+    return Store(path, read_only=read_only)
 
 
 def rebuild_feed(output: Path, settings: Settings) -> Path:
@@ -533,6 +536,18 @@ def _pub_date(article: Article, previous: Episode | None, now: datetime) -> date
             parsed = parsed.replace(hour=12)
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=WIB)
+        low, high = PUB_YEARS
+        try:
+            in_range = low <= parsed.astimezone(UTC).year <= high
+        except OverflowError:  # 0001-01-01T00:00+07:00 is in the year 0 in UTC
+            in_range = False
+        if not in_range:
+            raise InputError(
+                f"the article's date {article.meta.date!r} is outside the years {low} to {high}",
+                path=article.source,
+                hint="podcast apps read no other dates (gPodder takes 0001 for 2001); check "
+                "the year",
+            )
         return parsed
     if previous is not None:
         return previous.pub_date

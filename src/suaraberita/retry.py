@@ -6,6 +6,8 @@ from __future__ import annotations
 import email.utils
 from datetime import UTC, datetime
 
+from suaraberita.outside import whole_number
+
 
 def retry_after(value: str | None) -> float | None:
     """Seconds from a Retry-After header (seconds or an HTTP date); None if absent or bad.
@@ -18,8 +20,9 @@ def retry_after(value: str | None) -> float | None:
     if value is None:
         return None
     value = value.strip()
-    if value.isascii() and value.isdigit():  # not "²", which isdigit() takes too
-        return float(value)
+    seconds = whole_number(value)  # not "²" or "١٢٠", which isdigit() takes too
+    if seconds is not None:
+        return float(seconds)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -14,6 +14,7 @@ from suaraberita.audio.render import AudioFormat
 from suaraberita.errors import ConfigError
 from suaraberita.files import read_toml
 from suaraberita.intake.article import DEFAULT_MAX_BYTES
+from suaraberita.outside import whole_number
 from suaraberita.unsafe import UNSAFE, first_unsafe
 
 CONFIG_NAME = "suaraberita.toml"
@@ -171,8 +172,8 @@ def _audio(table: dict[str, Any], path: Path) -> AudioFormat:
         raise ConfigError("audio.channels must be 1 (mono) or 2 (stereo)", path=path)
     if audio.sample_rate not in (22050, 32000, 44100, 48000):
         raise ConfigError("audio.sample_rate must be 22050, 32000, 44100 or 48000", path=path)
-    kbps = audio.bitrate.removesuffix("k")
-    if not kbps.isdigit() or not 32 <= int(kbps) <= 320:
+    kbps = whole_number(audio.bitrate.removesuffix("k"))
+    if kbps is None or not 32 <= kbps <= 320:
         raise ConfigError('audio.bitrate must be like "64k" (32k to 320k)', path=path)
     if not -30 <= audio.loudness <= -10 or not -6 <= audio.true_peak <= 0:
         raise ConfigError(

@@ -4,12 +4,14 @@ bundled ffmpeg, pydub pointed at it, and trimming an utterance's silence."""
 from __future__ import annotations
 
 import io
+import os
 import warnings
 import wave
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from suaraberita.errors import AudioError
+from suaraberita.errors import SPACE_ERRNOS, AudioError, NoSpaceError, no_space
 
 SILENCE_DBFS = -50.0  # quieter than this at an utterance's edge counts as silence
 EDGE_MARGIN_MS = 15  # keep a sliver so plosives and breaths are not clipped
@@ -68,6 +70,16 @@ def ffmpeg_hint(binary: str) -> str:
         f"the ffmpeg at {binary} does not work; if IMAGEIO_FFMPEG_EXE names it, fix or "
         "unset that variable, else reinstall imageio-ffmpeg"
     )
+
+
+def ffmpeg_space_error(log: str, folder: Path | None) -> NoSpaceError | None:
+    """ffmpeg's log says a write found no room (it prints the C library's own words)."""
+    if folder is None:
+        return None
+    for code in sorted(SPACE_ERRNOS):
+        if os.strerror(code) in log:
+            return no_space(folder, code)
+    return None
 
 
 def start_error(binary: str, exc: OSError) -> AudioError:

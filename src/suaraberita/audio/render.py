@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import queue
 import re
 import signal
@@ -14,8 +15,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
-from suaraberita.errors import AudioError
-from suaraberita.sound import Pcm, ffmpeg_hint, ffmpeg_path, start_error, trim_silence
+from suaraberita.errors import AudioError, NoSpaceError, no_space, space_error
+from suaraberita.sound import (
+    Pcm,
+    ffmpeg_hint,
+    ffmpeg_path,
+    ffmpeg_space_error,
+    start_error,
+    trim_silence,
+)
 
 LIMITER_HEADROOM = 1.5  # dB below the true-peak ceiling: the limiter sees sample peaks only
 MAX_GAIN = 30.0  # dB; more would only lift noise
@@ -79,6 +87,23 @@ def render(
     first one.
     """
     binary = ffmpeg or ffmpeg_path()
+    try:
+        return _render(takes, out, fmt, tempo, binary, on_take)
+    except OSError as exc:  # the spool: the first place an episode needs disk space
+        full = space_error(exc, out.parent)
+        if full is None:
+            raise
+        raise full from exc
+
+
+def _render(
+    takes: Iterable[tuple[Pcm, float]],
+    out: Path,
+    fmt: AudioFormat,
+    tempo: float,
+    binary: str,
+    on_take: Callable[[], None] | None,
+) -> Rendered:
     spans: list[Span] = []
     frames = 0
     rate: int | None = None
@@ -89,7 +114,7 @@ def render(
             for pcm, pause in takes:
                 if rate is None:
                     rate = pcm.rate
-                    meter = _Ffmpeg(binary, [*_raw_input(rate), *_measure_args(tempo)])
+                    meter = _Ffmpeg(binary, [*_raw_input(rate), *_measure_args(tempo)], None)
                 elif pcm.rate != rate:
                     raise AudioError(f"sample rate changed from {rate} to {pcm.rate} Hz")
                 assert meter is not None
@@ -163,7 +188,7 @@ def _encode(
     spool.seek(0)
     segments = [part for part in parts if part is not None]
     encode = [*_encode_args(fmt, segments, work_rate), str(out)]
-    log = _Ffmpeg(binary, encode, stdin=spool).finish("encode the MP3")
+    log = _Ffmpeg(binary, encode, out.parent, stdin=spool).finish("encode the MP3")
     return _Encoded(parse_result(log), parse_integrated(log, "ebur128@speech"))
 
 
@@ -293,9 +318,13 @@ def parse_integrated(log: str, name: str | None = None) -> float:
 
 
 class _Ffmpeg:
-    """One ffmpeg process reading raw PCM from a pipe or a file; its log kept aside."""
+    """One ffmpeg process reading raw PCM from a pipe or a file; its log kept aside.
+    `writes`: the folder its output goes to, named when that disk is full."""
 
-    def __init__(self, binary: str, args: list[str], stdin: IO[bytes] | None = None) -> None:
+    def __init__(
+        self, binary: str, args: list[str], writes: Path | None, stdin: IO[bytes] | None = None
+    ) -> None:
+        self._writes = writes
         self._log = tempfile.TemporaryFile()
         command = [binary, "-hide_banner", "-nostats", "-loglevel", "info", "-y", *args]
         try:
@@ -363,9 +392,16 @@ class _Ffmpeg:
             self._writer.join()
         self._log.close()
 
-    def _failure(self, what: str) -> AudioError:
-        """Why ffmpeg failed: killed by a signal, or the last line of its log."""
+    def _failure(self, what: str) -> AudioError | NoSpaceError:
+        """Why ffmpeg failed: no room for its output, killed by a signal, or the last
+        line of its log."""
+        self._log.seek(0)
+        full = ffmpeg_space_error(self._log.read().decode("utf-8", "replace"), self._writes)
         code = self._process.returncode
+        if code == -signal.SIGXFSZ and self._writes is not None:  # a file size limit
+            full = no_space(self._writes, errno.EFBIG)
+        if full is not None:
+            return full
         if code is not None and code < 0:
             try:
                 name = signal.Signals(-code).name

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from suaraberita.audio.cover import Cover
-from suaraberita.errors import AudioError
+from suaraberita.errors import AudioError, space_error
 from suaraberita.unsafe import safe_url
 
 _NO_OFFSET = 0xFFFFFFFF  # CHAP byte offsets unused: players seek by time
@@ -101,7 +101,8 @@ def write_tags(path: Path, tags: EpisodeTags, chapters: tuple[Chapter, ...]) -> 
     try:
         id3.save(path, v2_version=3)
     except (MutagenError, OSError) as exc:
-        raise AudioError(f"cannot write ID3 tags: {exc}", path=path) from exc
+        full = space_error(exc, path.parent)
+        raise full or AudioError(f"cannot write ID3 tags: {exc}", path=path) from exc
 
 
 def _insertion_ordered_id3() -> Any:

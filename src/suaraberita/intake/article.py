@@ -165,11 +165,24 @@ def _not_empty(text: str, source: str, hint: str) -> str:
     return text
 
 
-def _not_utf8(data: bytes, offset: int, source: str) -> InputError:
-    """Name the first bad byte, so the user can find it in an editor."""
-    line = data[:offset].count(b"\n") + 1
+def decode_line(data: bytes, source: str, offset: int, line: int) -> str:
+    """One line of a text read line by line (standard input), starting at byte `offset`
+    and line number `line` of it; refused as an article file would be when not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _not_utf8(data, error.start, source, offset, line - 1) from error
+
+
+def _not_utf8(
+    data: bytes, offset: int, source: str, bytes_before: int = 0, lines_before: int = 0
+) -> InputError:
+    """Name the first bad byte, so the user can find it in an editor. `data` may be a
+    part of the text, after `bytes_before` bytes and `lines_before` lines."""
+    line = lines_before + data[:offset].count(b"\n") + 1
+    where = bytes_before + offset
     return InputError(
-        f"the text is not valid UTF-8 (byte 0x{data[offset]:02X} at offset {offset}, line {line})",
+        f"the text is not valid UTF-8 (byte 0x{data[offset]:02X} at offset {where}, line {line})",
         path=source,
         hint="the file is in another encoding (such as Windows-1252); save the file as UTF-8",
     )

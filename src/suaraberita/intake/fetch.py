@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from suaraberita import __version__
 from suaraberita.errors import InputError, NetworkError
+from suaraberita.outside import loads_json, whole_number
 from suaraberita.retry import retry_after as seconds_after
 
 if TYPE_CHECKING:
@@ -226,8 +227,8 @@ def _answer(
 
 
 def _read(response: requests.Response, url: str, limit: int) -> bytes:
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > limit:
+    declared = whole_number(response.headers.get("Content-Length"))
+    if declared is not None and declared > limit:
         raise _too_large(url, limit)
     chunks: list[bytes] = []
     size = 0
@@ -309,7 +310,7 @@ def _from_cache(data: bytes | None) -> Fetched | None:
         return None
     head, _, body = data.partition(b"\n")
     try:
-        meta: dict[str, Any] = json.loads(head)
+        meta: dict[str, Any] = loads_json(head)
         return Fetched(meta["url"], body, meta["type"], meta.get("charset"), cached=True)
     except (ValueError, KeyError, TypeError):
         return None  # a damaged entry is fetched anew

@@ -19,7 +19,6 @@ as pasted text. A page split over several pages is read whole (`next_page`,
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from suaraberita.intake.header import is_name, parse_date_line
+from suaraberita.outside import loads_json
 
 ARTICLE_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle",
                  "BlogPosting", "OpinionNewsArticle", "LiveBlogPosting")  # fmt: skip
@@ -102,7 +102,7 @@ def _json_ld(tree: Any) -> dict[str, Any]:
     """The first NewsArticle-like object of the page's JSON-LD, else {}."""
     for script in tree.xpath("//script[@type='application/ld+json']"):
         try:
-            data = json.loads(script.text_content() or "null", strict=False)
+            data = loads_json(script.text_content() or "null", strict=False)
         except ValueError:
             continue
         for item in _walk(data):
@@ -114,12 +114,16 @@ def _json_ld(tree: Any) -> dict[str, Any]:
 
 
 def _walk(data: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _walk(item)
-    elif isinstance(data, dict):
-        yield data
-        yield from _walk(data.get("@graph", []))
+    """The objects of a JSON-LD document and of its @graph, in document order (with a
+    stack of its own: a page's nesting may be deeper than Python's)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack += reversed(item)
+        elif isinstance(item, dict):
+            yield item
+            stack.append(item.get("@graph", []))
 
 
 def _meta_tags(tree: Any) -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -10,6 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from suaraberita.audio.cover import MAX_SIDE, MIN_SIDE, parse_cover
 from suaraberita.errors import ConfigError
+from suaraberita.outside import loads_json, whole_number
 from suaraberita.publish.feed import ATOM, ITUNES, PODCAST, podcast_guid
 from suaraberita.settings import Podcast, apple_categories
 from suaraberita.unsafe import safe_url
@@ -107,7 +107,7 @@ def _check_item(item: ET.Element, output: Path, podcast: Podcast, guids: set[str
         parsedate_to_datetime(_text(item, "pubDate"))
     except (TypeError, ValueError):
         problems.append("pubDate is not an RFC 2822 date")
-    if not _text(item, "itunes:duration").isdigit():
+    if whole_number(_text(item, "itunes:duration")) is None:
         problems.append("itunes:duration must be whole seconds")
     if _text(item, "itunes:episodeType") not in ("full", "trailer", "bonus"):
         problems.append("itunes:episodeType must be full, trailer or bonus")
@@ -155,7 +155,7 @@ def _check_chapters(url: str, output: Path, podcast: Podcast) -> list[str]:
     if problems or local is None:
         return problems
     try:
-        document = json.loads(local.read_text(encoding="utf-8"))
+        document = loads_json(local.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         return [f"chapters file {local.name} is not JSON: {exc}"]
     if document.get("version") != "1.2.0" or not isinstance(document.get("chapters"), list):

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from suaraberita.audio.tags import Chapter
-from suaraberita.errors import FeedError, InputError
+from suaraberita.errors import FeedError, InputError, NoSpaceError, no_space
 from suaraberita.files import alive
 
 SCHEMA_VERSION = 5
@@ -107,13 +107,22 @@ class Episode:
 class Store:
     """Episodes of one output folder. Use as a context manager."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        """`read_only`: only read, writing nothing into the folder (which may be read-only),
+        unless the store's schema is older than this code's and must be upgraded."""
         self.path = path
         try:
+            if read_only:
+                self._db = sqlite3.connect(_read_only_uri(path), uri=True, timeout=30)
+                if self._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+                    return
+                self._db.close()  # older (upgraded below) or newer (refused below)
             self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
             self._set_up()
         except sqlite3.Error as exc:
-            raise FeedError(f"cannot open the episode store: {exc}", path=path) from exc
+            raise _full(exc, path) or FeedError(
+                f"cannot open the episode store: {exc}", path=path
+            ) from exc
 
     def _set_up(self) -> None:
         """WAL mode and migrations. Switching the journal mode does not wait for a busy
@@ -188,7 +197,9 @@ class Store:
                 self._db.execute("INSERT INTO reservations VALUES (?, ?, ?)", (slug, guid, pid))
                 return slug
         except sqlite3.Error as exc:
-            raise FeedError(f"cannot reserve a file name: {exc}", path=self.path) from exc
+            raise _full(exc, self.path) or FeedError(
+                f"cannot reserve a file name: {exc}", path=self.path
+            ) from exc
 
     def _free(self, slug: str) -> bool:
         """No file of the show and no file of someone else's would be overwritten by a
@@ -228,7 +239,9 @@ class Store:
                 )
                 self._db.execute("DELETE FROM reservations WHERE guid = ?", (episode.guid,))
         except sqlite3.Error as exc:
-            raise FeedError(f"cannot save episode {episode.slug}: {exc}", path=self.path) from exc
+            raise _full(exc, self.path) or FeedError(
+                f"cannot save episode {episode.slug}: {exc}", path=self.path
+            ) from exc
         return replace(episode, number=number)
 
     def by_source_key(self, key: str) -> Episode | None:
@@ -267,14 +280,33 @@ class Store:
         try:
             yield
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:  # SQLite ends it itself on some errors (disk full)
+                self._db.execute("ROLLBACK")
             raise
         try:
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
-            raise FeedError(f"cannot save the episode store: {exc}", path=self.path) from exc
+            raise _full(exc, self.path) or FeedError(
+                f"cannot save the episode store: {exc}", path=self.path
+            ) from exc
+
+
+def _full(exc: sqlite3.Error, path: Path) -> NoSpaceError | None:
+    """SQLite's 'database or disk is full', said as every other full disk is."""
+    if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return no_space(path.parent)
+    return None
+
+
+def _read_only_uri(path: Path) -> str:
+    """Read without writing a byte: 'mode=ro' alone would make (and leave) the -wal and
+    -shm files, and cannot in a read-only folder. With neither there no connection is
+    open (the last one folds the log into the file and removes them), so the file is
+    read as it is ('immutable'); else through the live log, read-only."""
+    live = any(path.with_name(path.name + end).exists() for end in ("-wal", "-shm"))
+    return f"{path.resolve().as_uri()}?{'mode=ro' if live else 'immutable=1'}"
 
 
 def _episode(row: tuple[object, ...], columns: list[str]) -> Episode:

@@ -63,6 +63,13 @@ def _gtts(voice: Voice, options: EngineOptions) -> Engine:
 ENGINES: dict[str, EngineFactory] = {"espeak": _espeak, "gtts": _gtts}
 
 
+def check_voice(voice: Voice) -> None:
+    """Fail now, before any output, when a profile's engine cannot take it (an offline
+    voice whose language espeak-ng does not have); an online voice is checked by use."""
+    if voice.engine != "gtts":
+        create_engine(voice)
+
+
 def create_engine(voice: Voice, options: EngineOptions | None = None) -> Engine:
     """Build the engine a voice profile names."""
     try:

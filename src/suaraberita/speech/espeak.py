@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from suaraberita.cache import cache_key
+from suaraberita.errors import ConfigError
 from suaraberita.espeak_lib import get_library as _get_library
 from suaraberita.espeak_lib import lock as _lock
 from suaraberita.sound import Pcm
@@ -27,6 +28,12 @@ class EspeakEngine:
         self._pitch = voice.pitch
         with _lock:
             lib = _get_library()
+            if not lib.has_voice(self._voice_name):  # the profile's fault, not the article's
+                raise ConfigError(
+                    f"language {self._voice_name!r}: espeak-ng has no such voice",
+                    path=voice.path or voice.name,
+                    hint='use an espeak-ng voice name such as "id", "ms" or "en-us"',
+                )
             lib.configure(self._voice_name, self._rate, self._pitch)
         self._version = f"espeak-ng {lib.version}"
 

@@ -188,6 +188,8 @@ def _get(raw: dict[str, Any], key: str, kind: Any, path: Path) -> Any:
             hint='a profile needs at least engine = "espeak" (or "gtts") and language = "id"',
         )
     value = raw[key]
+    if isinstance(value, str) and "\x00" in value:  # C would read only what is before it
+        raise ConfigError(f"{key} contains a NUL character", path=path)
     if isinstance(value, bool) or not isinstance(value, kind):
         name = "number" if kind == int | float else kind.__name__
         hints = {"str": "text goes in double quotes", "int": "write a whole number, no quotes"}
