@@ -52,9 +52,10 @@ def test_leftovers_with_odd_names_are_cleaned(tmp_path: Path, owner: str) -> Non
     assert mine.exists()
 
 
-@pytest.mark.parametrize("header", ["bytes=١٠٠-", "bytes=-٥", f"bytes={'9' * 5000}-", "bytes=²-"])
+@pytest.mark.parametrize("header", ["bytes=١٠٠-", "bytes=-٥", "bytes=²-", "bytes=1-²"])
 def test_range_header_is_read_strictly(header: str) -> None:
-    """A Range the server cannot read is ignored: the whole file is served."""
+    """A Range the server cannot read is ignored: the whole file is served (one of
+    thousands of digits is read: tests/test_server.py)."""
     from suaraberita.publish.server import byte_range
 
     assert byte_range(header, 1000) is None
