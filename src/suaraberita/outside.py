@@ -36,6 +36,17 @@ def whole_number(text: str | None) -> int | None:
     return int(text) if _WHOLE.fullmatch(text) else None
 
 
+def capped_number(digits: str) -> int:
+    """A run of ASCII digits (already matched as such) as a number, at most 10**18: for
+    byte positions and lengths, where thousands of digits mean "more than there is".
+
+    >>> capped_number("0042"), capped_number("9" * 5000) == 10**18, capped_number("0" * 5000 + "7")
+    (42, True, 7)
+    """
+    digits = digits.lstrip("0")
+    return int(digits or "0") if len(digits) <= MAX_DIGITS else 10**MAX_DIGITS
+
+
 def quantity(text: str, units: Mapping[str, int]) -> int | None:
     """A whole number with an optional unit, times the unit's size; None when the text is
     not that or the unit is not one of `units` (keys in lower case, "" for none).

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from suaraberita import __version__
+from suaraberita.outside import capped_number
 from suaraberita.terminal import printable
 
 if TYPE_CHECKING:
@@ -121,27 +122,16 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
         return None
     first, last = match.groups()
     if first == "":  # a suffix: the last N bytes
-        count = number(last)
+        count = capped_number(last)
         if count == 0 or size == 0:
             raise NotServedError(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
         return max(0, size - count), size - 1
-    start = number(first)
-    if last != "" and number(last) < start:
+    start = capped_number(first)
+    if last != "" and capped_number(last) < start:
         return None  # invalid: ignore the header
     if start >= size:
         raise NotServedError(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
-    return start, size - 1 if last == "" else min(number(last), size - 1)
-
-
-def number(digits: str) -> int:
-    """A run of ASCII digits as a number, at most 10**18 (no file is that big): int() on
-    thousands of digits is slow, and raises past 4,300.
-
-    >>> number("0042"), number("9" * 5000) == 10**18, number("0" * 5000 + "7")
-    (42, True, 7)
-    """
-    digits = digits.lstrip("0")
-    return int(digits or "0") if len(digits) <= 18 else 10**18
+    return start, size - 1 if last == "" else min(capped_number(last), size - 1)
 
 
 def etag(stat: os.stat_result) -> str:
@@ -235,7 +225,7 @@ class Handler(BaseHTTPRequestHandler):
         value = lengths.pop()
         if lengths or not (value.isascii() and value.isdigit()):
             raise NotServedError(HTTPStatus.BAD_REQUEST)
-        length = number(value)
+        length = capped_number(value)
         if length > MAX_BODY:
             raise NotServedError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         if len(self.rfile.read(length)) < length:
