@@ -150,7 +150,7 @@ def settings_file(rng: random.Random) -> str | None:
 class Outcome:
     code: int
     stderr: str
-    seconds: float
+    seconds: float  # CPU time, user and system: steadier than wall time on a busy machine
     max_rss_kb: int
 
 
@@ -160,7 +160,7 @@ def _limit_memory() -> None:
 
 
 def run(args: list[str], cwd: Path, timeout: float = 300) -> Outcome:
-    """Run the CLI; its own wall time and peak memory (from wait4, this child only)."""
+    """Run the CLI; its own CPU time and peak memory (from wait4, this child only)."""
     env = {**os.environ, "SUARABERITA_CACHE": str(cwd / ".cache"), "COLUMNS": "100"}
     errors = cwd / ".stderr"
     started = time.monotonic()
@@ -182,7 +182,7 @@ def run(args: list[str], cwd: Path, timeout: float = 300) -> Outcome:
             proc.wait()
             pytest.fail(f"{args} did not finish in {timeout} s")
         time.sleep(0.01)
-    seconds = time.monotonic() - started
+    seconds = usage.ru_utime + usage.ru_stime
     proc.returncode = os.waitstatus_to_exitcode(status)
     stderr = errors.read_text(encoding="utf-8", errors="replace")
     return Outcome(proc.returncode, stderr, seconds, usage.ru_maxrss)
@@ -290,7 +290,9 @@ def _document(shape: str, size: int, rng: random.Random) -> str:
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_time_and_memory_grow_linearly_with_the_article(tmp_path: Path, shape: str) -> None:
     """`preview` (parsing, noise, normalisation, chunking: all but the voice) of one
-    shape at n and 2n characters: the growth over a tiny article's run at most triples."""
+    shape at n and 2n characters: the growth over a tiny article's run at most triples
+    (linear doubles it, quadratic quadruples it). Growths under a quarter second of CPU
+    or 8 MB count as that much, so start-up noise cannot fail a shape that costs nothing."""
     rng = random.Random(SEED)
     small = tmp_path / "kecil.txt"
     small.write_text("Judul\n\nIsi berita.\n", encoding="utf-8")
@@ -303,7 +305,7 @@ def test_time_and_memory_grow_linearly_with_the_article(tmp_path: Path, shape: s
         assert_clean_exit(outcome, f"{shape} at {size}")
         results.append(outcome)
     one, two = results
-    time_growth = (two.seconds - floor.seconds) / max(0.05, one.seconds - floor.seconds)
+    time_growth = (two.seconds - floor.seconds) / max(0.25, one.seconds - floor.seconds)
     memory_growth = (two.max_rss_kb - floor.max_rss_kb) / max(
         4096, one.max_rss_kb - floor.max_rss_kb
     )
