@@ -1,4 +1,5 @@
-"""Safe file output: write beside the target, flush, then rename over it."""
+"""Safe file input and output: reads bounded and refusing special files; writes beside
+the target, flushed, then renamed over it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import fcntl
 import hashlib
 import os
 import re
+import stat
 import tempfile
 import tomllib
 import unicodedata
@@ -14,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from suaraberita.errors import ConfigError, FeedError
+from suaraberita.errors import ConfigError, FeedError, SuaraberitaError
 
 SLUG_MAX = 80
 TEMP_PREFIX = ".suaraberita-tmp-"
@@ -115,13 +117,76 @@ def atomic_write(target: Path, data: bytes) -> None:
         staging.commit()
 
 
-def read_toml(path: Path, what: str) -> dict[str, Any]:
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_bounded(
+    path: Path,
+    limit: int,
+    what: str,
+    error: type[SuaraberitaError] = ConfigError,
+    advice: str | None = None,
+) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, else `error` naming the file
+    (`advice` is the hint when it is too large). A pipe, device or socket is refused
+    before it is read: it could block forever or never end.
+    """
+    try:
+        _regular(path, os.stat(path).st_mode, what, error)
+        # O_NONBLOCK: should the path become a FIFO after the stat, opening cannot hang
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        hint = "the path is misspelt, or the file was moved"
+        message = f"cannot read the {what}: not found (no such file)"
+        raise error(message, path=path, hint=hint) from None
+    except PermissionError:
+        hint = "the file's permissions do not let you read it"
+        raise error(f"cannot read the {what}: permission denied", path=path, hint=hint) from None
+    except OSError as exc:
+        raise error(f"cannot open the {what}: {exc.strerror}", path=path) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        _regular(path, info.st_mode, what, error)
+        if info.st_size > limit:
+            raise _too_large(path, f"{info.st_size:,}", limit, what, error, advice)
+        try:
+            data = handle.read(limit + 1)  # the file may have grown since
+        except OSError as exc:
+            raise error(f"cannot read the {what}: {exc.strerror}", path=path) from None
+    if len(data) > limit:
+        raise _too_large(path, f"more than {limit:,}", limit, what, error, advice)
+    return data
+
+
+def _regular(path: Path, mode: int, what: str, error: type[SuaraberitaError]) -> None:
+    for test, kind in _KINDS:
+        if test(mode):
+            inside = " inside it" if test is stat.S_ISDIR else ""
+            hint = f"give the path of an ordinary file{inside}"
+            raise error(f"this is {kind}, not a {what} file", path=path, hint=hint)
+
+
+def _too_large(
+    path: Path, size: str, limit: int, what: str, error: type[SuaraberitaError], advice: str | None
+) -> SuaraberitaError:
+    return error(
+        f"the {what} is too large for its limit of {limit:,} bytes ({size} bytes)",
+        path=path,
+        hint=advice or f"this is probably not a {what}",
+    )
+
+
+def read_toml(path: Path, what: str, limit: int = 1_000_000) -> dict[str, Any]:
     """A TOML file as a table; ConfigError naming the file when it cannot be read."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{what} not found", path=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
+        return tomllib.loads(read_bounded(path, limit, what).decode("utf-8"))
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"cannot read the {what}: {exc}", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         hint = "check quotes around text, and '=' between each key and its value"

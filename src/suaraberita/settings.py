@@ -17,6 +17,7 @@ from suaraberita.intake.article import DEFAULT_MAX_BYTES
 
 CONFIG_NAME = "suaraberita.toml"
 EPISODE_TYPES = ("episodic", "serial")
+CLIP_MAX_BYTES = 100_000_000  # an intro or outro: ten minutes of CD-quality WAV
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,8 @@ def find_settings(explicit: Path | None, workdir: Path) -> Settings:
     if explicit is not None:
         return load_settings(explicit)
     candidate = workdir / CONFIG_NAME
-    return load_settings(candidate) if candidate.is_file() else Settings()
+    # exists, not is_file: a pipe or device of that name is refused, not passed over
+    return load_settings(candidate) if candidate.exists() else Settings()
 
 
 def load_settings(path: Path) -> Settings:
@@ -164,7 +166,8 @@ def _audio(table: dict[str, Any], path: Path) -> AudioFormat:
             clip = Path(values[key]).expanduser()
             values[key] = clip if clip.is_absolute() else path.parent / clip
             if not values[key].is_file():
-                raise ConfigError(f"audio.{key} file {values[key]} not found", path=path)
+                what = "not found" if not values[key].exists() else "not a regular file"
+                raise ConfigError(f"audio.{key} file {values[key]} {what}", path=path)
     audio = AudioFormat(**values)
     if audio.channels not in (1, 2):
         raise ConfigError("audio.channels must be 1 (mono) or 2 (stereo)", path=path)

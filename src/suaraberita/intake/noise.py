@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from suaraberita.errors import ConfigError
+from suaraberita.files import read_bounded
 
 Kind = Literal["drop", "end", "related", "caption", "credit", "byline", "trailer", "in-trailer"]
 KINDS: tuple[Kind, ...] = (
@@ -254,8 +255,8 @@ def combine(tables: Iterable[Rules], source: str = "noise rules") -> Rules:
 def load_rules(path: Path) -> Rules:
     """Rules from a TOML file of your own, in the format of the built-in tables."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        data = tomllib.loads(read_bounded(path, 1_000_000, "noise rules").decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"cannot read noise rules: {error}", path=path) from error
     return parse_table(data, str(path))
 
