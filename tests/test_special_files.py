@@ -142,3 +142,37 @@ def test_read_bounded_refuses_before_reading(tmp_path: Path) -> None:
     assert read_bounded(big, 101, "lexicon") == b"a" * 101
     with pytest.raises(ConfigError, match=r"limit of 100 bytes \(101 bytes\)"):
         read_bounded(big, 100, "lexicon")
+
+
+def test_feed_check_of_a_pipe_is_a_problem_not_a_hang(tmp_path: Path) -> None:
+    (tmp_path / "output").mkdir()
+    os.mkfifo(tmp_path / "output" / "feed.xml")
+    proc = subprocess.run(
+        [sys.executable, "-m", "suaraberita", "feed", "check", "--output", "output"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=LIMIT_SECONDS,
+        check=False,
+    )
+    assert proc.returncode == ExitStatus.FEED, proc.stderr
+    assert "named pipe" in proc.stdout, proc.stdout
+
+
+def test_normalize_reads_standard_input_bounded(tmp_path: Path) -> None:
+    """Endless input without a newline (/dev/zero) is refused once a line passes the
+    article limit, in bounded memory."""
+    with open("/dev/zero", "rb") as zero:
+        proc = subprocess.run(
+            [sys.executable, "-m", "suaraberita", "normalize", "--voice", "id-espeak", "-"],
+            cwd=tmp_path,
+            stdin=zero,
+            capture_output=True,
+            text=True,
+            timeout=LIMIT_SECONDS,
+            preexec_fn=_limit_memory,
+            check=False,
+        )
+    assert proc.returncode == ExitStatus.INPUT, proc.stderr
+    assert "<stdin>" in proc.stderr
+    assert "longer than 2,000,000 characters" in proc.stderr

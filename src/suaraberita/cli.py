@@ -17,6 +17,7 @@ from suaraberita.speech.voices import DEFAULT_VOICE
 
 WIB_ZONE = timezone(timedelta(hours=7), "WIB")  # a date given without a zone is Jakarta time
 F = TypeVar("F", bound=Callable[..., Any])
+LINE_MAX = 2_000_000  # characters of a line `normalize -` reads: the article limit
 
 
 def voice_option(command: F) -> F:
@@ -362,7 +363,15 @@ def normalize_command(text: tuple[str, ...], voice: str, phonemes: bool) -> None
         return ipa(spoken) if ipa else spoken
 
     if text == ("-",):
-        for line in click.get_text_stream("stdin"):
+        stream = click.get_text_stream("stdin")
+        # each line read bounded: endless input without a newline must not fill the memory
+        for line in iter(lambda: stream.readline(LINE_MAX + 1), ""):
+            if len(line) > LINE_MAX:
+                raise InputError(
+                    f"a line is longer than {LINE_MAX:,} characters",
+                    path="<stdin>",
+                    hint="this is not text; give an article's lines",
+                )
             click.echo(say(line.rstrip("\n")))
         return
     click.echo(say(" ".join(text)))
