@@ -176,3 +176,30 @@ def test_normalize_reads_standard_input_bounded(tmp_path: Path) -> None:
     assert proc.returncode == ExitStatus.INPUT, proc.stderr
     assert "<stdin>" in proc.stderr
     assert "longer than 2,000,000 characters" in proc.stderr
+
+
+def test_a_large_cover_goes_into_the_mp3_scaled(tmp_path: Path) -> None:
+    """A 3 MB show image (a whole PNG, within the limits) is linked from the feed as it
+    is, but each MP3 carries a 1400 px JPEG of it: not 3 MB per episode."""
+    import struct
+    import zlib
+
+    from mutagen.id3 import ID3
+
+    from suaraberita.audio.cover import EMBED_MAX, default_cover
+
+    png = default_cover().data
+    body = os.urandom(3_000_000)  # a private chunk: readers skip it
+    chunk = b"prIv" + body
+    big = png[:33] + struct.pack(">I", len(body)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    big += png[33:]
+    (tmp_path / "sampul.png").write_bytes(big)
+    (tmp_path / "kereta.md").write_text(MARKDOWN_ARTICLE, encoding="utf-8")
+    (tmp_path / "suaraberita.toml").write_text('[podcast]\nimage = "sampul.png"\n')
+    proc = _narrate(tmp_path, "kereta.md")
+    assert proc.returncode == 0, proc.stderr
+    [mp3] = (tmp_path / "output").glob("*.mp3")
+    [picture] = ID3(mp3).getall("APIC")
+    assert picture.mime == "image/jpeg"
+    assert len(picture.data) <= EMBED_MAX
+    assert (tmp_path / "output" / "cover.png").read_bytes() == big

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from functools import cache, partial
 from pathlib import Path
 
-from suaraberita.audio.cover import Cover, default_cover, load_cover
+from suaraberita.audio.cover import Cover, default_cover, for_embedding, load_cover
 from suaraberita.audio.render import Loudness, Rendered, render
 from suaraberita.audio.tags import Chapter, EpisodeTags, chapters_json, write_tags
 from suaraberita.audio.transcript import make_cues, plain_text, render_srt, render_vtt
@@ -488,7 +488,7 @@ def _tags(
         date=(article.meta.date or now.date().isoformat())[:10],
         comment=_summary(article),
         url=article.meta.url,
-        cover=cover,
+        cover=for_embedding(cover),
         transcript=transcript,
     )
 

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import struct
+import subprocess
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from suaraberita.errors import ConfigError
+from suaraberita.errors import AudioError, ConfigError
 from suaraberita.files import read_bounded
+from suaraberita.sound import ffmpeg_hint, ffmpeg_path, start_error
 
 MIN_SIDE, MAX_SIDE = 1400, 3000  # Apple Podcasts' limits for show and episode art
 # goes into every MP3 as well as the feed: a 3000 px JPEG is ~1-3 MB, a PNG a few more
 MAX_BYTES = 10_000_000
 _PNG = b"\x89PNG\r\n\x1a\n"
+# bytes of art in each MP3: a larger image is carried as a 1400 px JPEG (a few hundred kB)
+EMBED_MAX = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,34 @@ def load_cover(path: Path) -> Cover:
             hint=f"podcast apps want a square image of {MIN_SIDE} to {MAX_SIDE} px",
         )
     return cover
+
+
+def for_embedding(cover: Cover, ffmpeg: str | None = None) -> Cover:
+    """The cover as every episode's MP3 carries it: as it is when small, else scaled by
+    ffmpeg to a 1400 px JPEG (the feed still links the image itself)."""
+    if len(cover.data) <= EMBED_MAX:
+        return cover
+    binary = ffmpeg or ffmpeg_path()
+    scale = ["-vf", f"scale={MIN_SIDE}:{MIN_SIDE}", "-frames:v", "1", "-q:v", "3"]
+    args = [binary, "-v", "error", "-i", "pipe:0", *scale, "-f", "image2pipe", "-c:v", "mjpeg"]
+    try:
+        proc = subprocess.run(
+            [*args, "pipe:1"], input=cover.data, capture_output=True, timeout=120, check=False
+        )
+    except OSError as exc:
+        raise start_error(binary, exc) from None
+    except subprocess.TimeoutExpired:
+        raise AudioError("ffmpeg took too long to scale the cover image") from None
+    if proc.returncode != 0 or not proc.stdout:
+        said = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = said[-1] if said else f"exit status {proc.returncode}"
+        message = f"ffmpeg could not scale the cover image: {reason}"
+        raise AudioError(message, hint=ffmpeg_hint(binary))
+    try:
+        return parse_cover(proc.stdout, Path("cover.jpg"))
+    except ConfigError:
+        message = "ffmpeg made no JPEG of the cover image"
+        raise AudioError(message, hint=ffmpeg_hint(binary)) from None
 
 
 def parse_cover(data: bytes, path: Path) -> Cover:
