@@ -1,5 +1,5 @@
 """Every file read from a path the user gives (article, settings, voice profile, lexicon,
-cover image) is read bounded, and a pipe or a device in its place is refused before it
+intro clip, cover image) is read bounded, and a pipe or a device in its place is refused before it
 is opened in a way that could block: a short error naming the file, the documented exit
 code, at once. Before, a FIFO hung the run and /dev/zero filled the memory.
 
@@ -86,6 +86,12 @@ ROLES: dict[str, tuple[str, tuple[str, ...], dict[str, str], int]] = {
         "kata.tsv",
         ("kereta.md", "--voice", "voices/x.toml"),
         {"voices/x.toml": 'engine = "espeak"\nlanguage = "id"\nlexicon = "../kata.tsv"\n'},
+        ExitStatus.CONFIG,
+    ),
+    "intro clip": (
+        "jingle.mp3",
+        ("kereta.md",),
+        {"suaraberita.toml": '[audio]\nintro = "jingle.mp3"\n'},
         ExitStatus.CONFIG,
     ),
     "cover image": (

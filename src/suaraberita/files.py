@@ -137,19 +137,12 @@ def read_bounded(
     (`advice` is the hint when it is too large). A pipe, device or socket is refused
     before it is read: it could block forever or never end.
     """
+    check_regular(path, what, error)
     try:
-        _regular(path, os.stat(path).st_mode, what, error)
         # O_NONBLOCK: should the path become a FIFO after the stat, opening cannot hang
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
-    except FileNotFoundError:
-        hint = "the path is misspelt, or the file was moved"
-        message = f"cannot read the {what}: not found (no such file)"
-        raise error(message, path=path, hint=hint) from None
-    except PermissionError:
-        hint = "the file's permissions do not let you read it"
-        raise error(f"cannot read the {what}: permission denied", path=path, hint=hint) from None
     except OSError as exc:
-        raise error(f"cannot open the {what}: {exc.strerror}", path=path) from None
+        raise _unopened(path, exc, what, error) from None
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(fd)
         _regular(path, info.st_mode, what, error)
@@ -162,6 +155,28 @@ def read_bounded(
     if len(data) > limit:
         raise _too_large(path, f"more than {limit:,}", limit, what, error, advice)
     return data
+
+
+def check_regular(path: Path, what: str, error: type[SuaraberitaError] = ConfigError) -> None:
+    """Refuse a path that is missing or not a regular file; only its status is read."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise _unopened(path, exc, what, error) from None
+    _regular(path, mode, what, error)
+
+
+def _unopened(
+    path: Path, exc: OSError | ValueError, what: str, error: type[SuaraberitaError]
+) -> SuaraberitaError:
+    if isinstance(exc, FileNotFoundError):
+        hint = "the path is misspelt, or the file was moved"
+        return error(f"cannot read the {what}: not found (no such file)", path=path, hint=hint)
+    if isinstance(exc, PermissionError):
+        hint = "the file's permissions do not let you read it"
+        return error(f"cannot read the {what}: permission denied", path=path, hint=hint)
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return error(f"cannot open the {what}: {reason}", path=path)
 
 
 def _regular(path: Path, mode: int, what: str, error: type[SuaraberitaError]) -> None:

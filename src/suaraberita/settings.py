@@ -12,7 +12,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from suaraberita.audio.render import AudioFormat
 from suaraberita.errors import ConfigError
-from suaraberita.files import read_toml
+from suaraberita.files import check_regular, read_toml
 from suaraberita.intake.article import DEFAULT_MAX_BYTES
 
 CONFIG_NAME = "suaraberita.toml"
@@ -165,9 +165,7 @@ def _audio(table: dict[str, Any], path: Path) -> AudioFormat:
         if key in values:
             clip = Path(values[key]).expanduser()
             values[key] = clip if clip.is_absolute() else path.parent / clip
-            if not values[key].is_file():
-                what = "not found" if not values[key].exists() else "not a regular file"
-                raise ConfigError(f"audio.{key} file {values[key]} {what}", path=path)
+            check_regular(values[key], f"audio.{key} clip")  # read when narrating
     audio = AudioFormat(**values)
     if audio.channels not in (1, 2):
         raise ConfigError("audio.channels must be 1 (mono) or 2 (stereo)", path=path)
