@@ -182,9 +182,12 @@ def _unopened(
 def _regular(path: Path, mode: int, what: str, error: type[SuaraberitaError]) -> None:
     for test, kind in _KINDS:
         if test(mode):
-            inside = " inside it" if test is stat.S_ISDIR else ""
-            hint = f"give the path of an ordinary file{inside}"
-            raise error(f"this is {kind}, not a {what} file", path=path, hint=hint)
+            hint = (
+                "give the path of a file inside it"
+                if test is stat.S_ISDIR
+                else "a pipe or device could block or never end; give the path of a saved file"
+            )
+            raise error(f"the {what} is {kind}, not an ordinary file", path=path, hint=hint)
 
 
 def _too_large(
