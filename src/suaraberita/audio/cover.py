@@ -83,10 +83,13 @@ def parse_cover(data: bytes, path: Path) -> Cover:
     """Size and type from a PNG or JPEG header (no imaging library needed); the file's
     structure is walked to its end mark, so a header glued to other data is refused.
 
-    >>> png = b"\\x89PNG\\r\\n\\x1a\\n" + b"\\0\\0\\0\\rIHDR" + struct.pack(">II", 1400, 1400)
-    >>> parse_cover(png + bytes(20), Path("a.png"))[1:] if False else parse_cover(
-    ...     png + bytes(20), Path("a.png")).width
+    >>> header = b"\\0\\0\\0\\rIHDR" + struct.pack(">II", 1400, 1400) + bytes(5 + 4)
+    >>> png = b"\\x89PNG\\r\\n\\x1a\\n" + header + b"\\0\\0\\0\\0IEND" + bytes(4)
+    >>> parse_cover(png, Path("a.png")).width
     1400
+    >>> parse_cover(png + bytes(20), Path("a.png"))
+    Traceback (most recent call last):
+    suaraberita.errors.ConfigError: a.png: cover image is not a PNG or JPEG file...
     """
     if data.startswith(_PNG) and data[12:16] == b"IHDR" and _png_whole(data):
         width, height = struct.unpack(">II", data[16:24])
