@@ -473,7 +473,7 @@ def test_read_unreadable_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(InputError, match="permission denied") as info:
         read_article_file(path)
     assert info.value.path == path
@@ -486,7 +486,7 @@ def test_read_other_os_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(Path, "open", fail)
+    monkeypatch.setattr(os, "open", fail)
     with pytest.raises(InputError, match="Input/output error"):
         read_article_file(path)
 

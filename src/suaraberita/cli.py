@@ -18,6 +18,7 @@ from suaraberita.terminal import printable
 
 WIB_ZONE = timezone(timedelta(hours=7), "WIB")  # a date given without a zone is Jakarta time
 F = TypeVar("F", bound=Callable[..., Any])
+LINE_MAX = 2_000_000  # characters of a line `normalize -` reads: the article limit
 
 
 def echo(message: str = "", err: bool = False) -> None:
@@ -398,8 +399,17 @@ def normalize_command(text: tuple[str, ...], voice: str, phonemes: bool) -> None
     from suaraberita.intake.article import decode_line
 
     if text == ("-",):
+        stream = click.get_binary_stream("stdin")
         offset = 0  # bytes read so far: a bad byte is named as in an article file
-        for number, raw in enumerate(click.get_binary_stream("stdin"), start=1):
+        # each line read bounded: endless input without a newline must not fill the memory
+        lines = iter(lambda: stream.readline(LINE_MAX + 1), b"")
+        for number, raw in enumerate(lines, start=1):
+            if len(raw) > LINE_MAX:
+                raise InputError(
+                    f"a line is longer than {LINE_MAX:,} bytes",
+                    path="<stdin>",
+                    hint="this is not text; give an article's lines",
+                )
             line = decode_line(raw, "<stdin>", offset, number)
             offset += len(raw)
             echo(say(line.removeprefix("\ufeff" if number == 1 else "").rstrip("\r\n")))

@@ -1,4 +1,5 @@
-"""Safe file output: write beside the target, flush, then rename over it."""
+"""Safe file input and output: reads bounded and refusing special files; writes beside
+the target, flushed, then renamed over it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import fcntl
 import hashlib
 import os
 import re
+import stat
 import tempfile
 import tomllib
 import unicodedata
@@ -14,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from suaraberita.errors import ConfigError, FeedError, space_error
+from suaraberita.errors import ConfigError, FeedError, SuaraberitaError, space_error
 from suaraberita.outside import loads_toml, whole_number
 
 SLUG_MAX = 80
@@ -135,13 +137,94 @@ def atomic_write(target: Path, data: bytes) -> None:
         staging.commit()
 
 
-def read_toml(path: Path, what: str) -> dict[str, Any]:
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_bounded(
+    path: Path,
+    limit: int,
+    what: str,
+    error: type[SuaraberitaError] = ConfigError,
+    advice: str | None = None,
+) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, else `error` naming the file
+    (`advice` is the hint when it is too large). A pipe, device or socket is refused
+    before it is read: it could block forever or never end.
+    """
+    check_regular(path, what, error)
+    try:
+        # O_NONBLOCK: should the path become a FIFO after the stat, opening cannot hang
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise _unopened(path, exc, what, error) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        _regular(path, info.st_mode, what, error)
+        if info.st_size > limit:
+            raise _too_large(path, f"{info.st_size:,}", limit, what, error, advice)
+        try:
+            data = handle.read(limit + 1)  # the file may have grown since
+        except OSError as exc:
+            raise error(f"cannot read the {what}: {exc.strerror}", path=path) from None
+    if len(data) > limit:
+        raise _too_large(path, f"more than {limit:,}", limit, what, error, advice)
+    return data
+
+
+def check_regular(path: Path, what: str, error: type[SuaraberitaError] = ConfigError) -> None:
+    """Refuse a path that is missing or not a regular file; only its status is read."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise _unopened(path, exc, what, error) from None
+    _regular(path, mode, what, error)
+
+
+def _unopened(
+    path: Path, exc: OSError | ValueError, what: str, error: type[SuaraberitaError]
+) -> SuaraberitaError:
+    if isinstance(exc, FileNotFoundError):
+        hint = "the path is misspelt, or the file was moved"
+        return error(f"cannot read the {what}: not found (no such file)", path=path, hint=hint)
+    if isinstance(exc, PermissionError):
+        hint = "the file's permissions do not let you read it"
+        return error(f"cannot read the {what}: permission denied", path=path, hint=hint)
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return error(f"cannot open the {what}: {reason}", path=path)
+
+
+def _regular(path: Path, mode: int, what: str, error: type[SuaraberitaError]) -> None:
+    for test, kind in _KINDS:
+        if test(mode):
+            hint = (
+                "give the path of a file inside it"
+                if test is stat.S_ISDIR
+                else "a pipe or device could block or never end; give the path of a saved file"
+            )
+            raise error(f"the {what} is {kind}, not an ordinary file", path=path, hint=hint)
+
+
+def _too_large(
+    path: Path, size: str, limit: int, what: str, error: type[SuaraberitaError], advice: str | None
+) -> SuaraberitaError:
+    return error(
+        f"the {what} is too large for its limit of {limit:,} bytes ({size} bytes)",
+        path=path,
+        hint=advice or f"this is probably not a {what}",
+    )
+
+
+def read_toml(path: Path, what: str, limit: int = 1_000_000) -> dict[str, Any]:
     """A TOML file as a table; ConfigError naming the file when it cannot be read."""
     try:
-        return loads_toml(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{what} not found", path=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
+        return loads_toml(read_bounded(path, limit, what).decode("utf-8"))
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"cannot read the {what}: {exc}", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         hint = "check quotes around text, and '=' between each key and its value"

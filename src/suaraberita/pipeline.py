@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from functools import cache, partial
 from pathlib import Path
 
-from suaraberita.audio.cover import Cover, default_cover, load_cover
+from suaraberita.audio.cover import Cover, default_cover, for_embedding, load_cover
 from suaraberita.audio.render import Loudness, Rendered, render
 from suaraberita.audio.tags import Chapter, EpisodeTags, chapters_json, write_tags
 from suaraberita.audio.transcript import make_cues, plain_text, render_srt, render_vtt
@@ -21,7 +21,7 @@ from suaraberita.errors import (
     NetworkError,
     SuaraberitaError,
 )
-from suaraberita.files import Staging, clean_leftovers, folder_lock, title_key
+from suaraberita.files import Staging, clean_leftovers, folder_lock, read_bounded, title_key
 from suaraberita.intake.article import (
     DEFAULT_MAX_BYTES,
     Article,
@@ -33,7 +33,7 @@ from suaraberita.intake.noise import Rules, default_rules
 from suaraberita.intake.web import WebOptions, is_html, is_url, read_saved_page, read_url
 from suaraberita.publish.feed import render_feed
 from suaraberita.publish.store import INDEX_PAGE, Episode, Store, episode_files, page_file
-from suaraberita.settings import NoiseSettings, Podcast, Settings
+from suaraberita.settings import CLIP_MAX_BYTES, NoiseSettings, Podcast, Settings
 from suaraberita.sound import Pcm
 from suaraberita.speech.engine import Engine, EngineOptions, create_engine
 from suaraberita.speech.voices import Voice
@@ -97,7 +97,7 @@ def fingerprint(article: Article, script: Script, options: NarrateOptions, cover
         digest.update(repr(part).encode())
     for clip in clips:
         if clip is not None:
-            digest.update(clip.read_bytes())
+            digest.update(_read_clip(clip))
     digest.update(cover.data)
     return digest.hexdigest()
 
@@ -114,10 +114,16 @@ def source_key(data: bytes, options: NarrateOptions, lexicon: Mapping[str, str])
     settings = replace(options.settings, path=None)
     for part in (replace(options.voice, path=None), sorted(lexicon.items()), settings):
         digest.update(repr(part).encode())
-    for clip in (settings.audio.intro, settings.audio.outro, settings.podcast.image):
+    for clip in (settings.audio.intro, settings.audio.outro):
         if clip is not None:
-            digest.update(clip.read_bytes())
+            digest.update(_read_clip(clip))
+    if settings.podcast.image is not None:
+        digest.update(load_cover(settings.podcast.image).data)
     return digest.hexdigest()
+
+
+def _read_clip(path: Path) -> bytes:
+    return read_bounded(path, CLIP_MAX_BYTES, "intro/outro clip")
 
 
 @cache
@@ -216,7 +222,7 @@ def load_lexicons(voice: Voice | None, workdir: Path) -> dict[str, str]:
     """The voice profile's lexicon, then the project's ./lexicon.tsv (which wins)."""
     words: dict[str, str] = {}
     for path in (voice.lexicon if voice else None, workdir / LEXICON_NAME):
-        if path is not None and path.is_file():
+        if path is not None and path.exists():  # a pipe or device is refused, not skipped
             words.update(load_lexicon(path))
     return words
 
@@ -488,7 +494,7 @@ def _tags(
         date=(article.meta.date or now.date().isoformat())[:10],
         comment=_summary(article),
         url=article.meta.url,
-        cover=cover,
+        cover=for_embedding(cover),
         transcript=transcript,
     )
 

@@ -12,13 +12,14 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from suaraberita.audio.render import AudioFormat
 from suaraberita.errors import ConfigError
-from suaraberita.files import read_toml
+from suaraberita.files import check_regular, read_toml
 from suaraberita.intake.article import DEFAULT_MAX_BYTES
 from suaraberita.outside import whole_number
 from suaraberita.unsafe import UNSAFE, first_unsafe
 
 CONFIG_NAME = "suaraberita.toml"
 EPISODE_TYPES = ("episodic", "serial")
+CLIP_MAX_BYTES = 100_000_000  # an intro or outro: ten minutes of CD-quality WAV
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,8 @@ def find_settings(explicit: Path | None, workdir: Path) -> Settings:
     if explicit is not None:
         return load_settings(explicit)
     candidate = workdir / CONFIG_NAME
-    return load_settings(candidate) if candidate.is_file() else Settings()
+    # exists, not is_file: a pipe or device of that name is refused, not passed over
+    return load_settings(candidate) if candidate.exists() else Settings()
 
 
 def load_settings(path: Path) -> Settings:
@@ -165,8 +167,7 @@ def _audio(table: dict[str, Any], path: Path) -> AudioFormat:
         if key in values:
             clip = Path(values[key]).expanduser()
             values[key] = clip if clip.is_absolute() else path.parent / clip
-            if not values[key].is_file():
-                raise ConfigError(f"audio.{key} file {values[key]} not found", path=path)
+            check_regular(values[key], f"audio.{key} clip")  # read when narrating
     audio = AudioFormat(**values)
     if audio.channels not in (1, 2):
         raise ConfigError("audio.channels must be 1 (mono) or 2 (stereo)", path=path)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import struct
+import subprocess
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from suaraberita.errors import ConfigError
+from suaraberita.errors import AudioError, ConfigError
+from suaraberita.files import read_bounded
+from suaraberita.sound import ffmpeg_hint, ffmpeg_path, start_error
 
 MIN_SIDE, MAX_SIDE = 1400, 3000  # Apple Podcasts' limits for show and episode art
+# goes into every MP3 as well as the feed: a 3000 px JPEG is ~1-3 MB, a PNG a few more
+MAX_BYTES = 10_000_000
+_PNG = b"\x89PNG\r\n\x1a\n"
+# bytes of art in each MP3: a larger image is carried as a 1400 px JPEG (a few hundred kB)
+EMBED_MAX = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -32,11 +40,8 @@ def default_cover() -> Cover:
 
 def load_cover(path: Path) -> Cover:
     """Read and check a cover image; errors name the file and what is wrong."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read the cover image: {exc.strerror}", path=path) from None
-    cover = parse_cover(data, path)
+    advice = "save the image smaller (a 1400 px JPEG is a few hundred kB)"
+    cover = parse_cover(read_bounded(path, MAX_BYTES, "cover image", advice=advice), path)
     if cover.width != cover.height or not MIN_SIDE <= cover.width <= MAX_SIDE:
         raise ConfigError(
             f"cover is {cover.width}x{cover.height} px",
@@ -46,22 +51,71 @@ def load_cover(path: Path) -> Cover:
     return cover
 
 
-def parse_cover(data: bytes, path: Path) -> Cover:
-    """Size and type from a PNG or JPEG header (no imaging library needed).
+def for_embedding(cover: Cover, ffmpeg: str | None = None) -> Cover:
+    """The cover as every episode's MP3 carries it: as it is when small, else scaled by
+    ffmpeg to a 1400 px JPEG (the feed still links the image itself)."""
+    if len(cover.data) <= EMBED_MAX:
+        return cover
+    binary = ffmpeg or ffmpeg_path()
+    scale = ["-vf", f"scale={MIN_SIDE}:{MIN_SIDE}", "-frames:v", "1", "-q:v", "3"]
+    args = [binary, "-v", "error", "-i", "pipe:0", *scale, "-f", "image2pipe", "-c:v", "mjpeg"]
+    try:
+        proc = subprocess.run(
+            [*args, "pipe:1"], input=cover.data, capture_output=True, timeout=120, check=False
+        )
+    except OSError as exc:
+        raise start_error(binary, exc) from None
+    except subprocess.TimeoutExpired:
+        raise AudioError("ffmpeg took too long to scale the cover image") from None
+    if proc.returncode != 0 or not proc.stdout:
+        said = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = said[-1] if said else f"exit status {proc.returncode}"
+        message = f"ffmpeg could not scale the cover image: {reason}"
+        raise AudioError(message, hint=ffmpeg_hint(binary))
+    try:
+        return parse_cover(proc.stdout, Path("cover.jpg"))
+    except ConfigError:
+        message = "ffmpeg made no JPEG of the cover image"
+        raise AudioError(message, hint=ffmpeg_hint(binary)) from None
 
-    >>> png = b"\\x89PNG\\r\\n\\x1a\\n" + b"\\0\\0\\0\\rIHDR" + struct.pack(">II", 1400, 1400)
-    >>> parse_cover(png + bytes(20), Path("a.png"))[1:] if False else parse_cover(
-    ...     png + bytes(20), Path("a.png")).width
+
+def parse_cover(data: bytes, path: Path) -> Cover:
+    """Size and type from a PNG or JPEG header (no imaging library needed); the file's
+    structure is walked to its end mark, so a header glued to other data is refused.
+
+    >>> header = b"\\0\\0\\0\\rIHDR" + struct.pack(">II", 1400, 1400) + bytes(5 + 4)
+    >>> png = b"\\x89PNG\\r\\n\\x1a\\n" + header + b"\\0\\0\\0\\0IEND" + bytes(4)
+    >>> parse_cover(png, Path("a.png")).width
     1400
+    >>> parse_cover(png + bytes(20), Path("a.png"))
+    Traceback (most recent call last):
+    suaraberita.errors.ConfigError: a.png: cover image is not a PNG or JPEG file...
     """
-    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and len(data) >= 24:
+    if data.startswith(_PNG) and data[12:16] == b"IHDR" and _png_whole(data):
         width, height = struct.unpack(">II", data[16:24])
         return Cover(data, "image/png", width, height)
-    if data.startswith(b"\xff\xd8"):
+    if data.startswith(b"\xff\xd8") and data.endswith(b"\xff\xd9"):
         size = _jpeg_size(data)
         if size:
             return Cover(data, "image/jpeg", *size)
-    raise ConfigError("cover image is not a PNG or JPEG file", path=path)
+    raise ConfigError(
+        "cover image is not a PNG or JPEG file",
+        path=path,
+        hint="it is another format, cut short, or has other data after the image; save it again",
+    )
+
+
+def _png_whole(data: bytes) -> bool:
+    """The chunks (length, type, data, CRC) run from the signature to IEND, the last
+    bytes of the file."""
+    at = len(_PNG)
+    while at + 12 <= len(data):
+        length: int = struct.unpack(">I", data[at : at + 4])[0]
+        kind = data[at + 4 : at + 8]
+        at += 12 + length
+        if kind == b"IEND":
+            return at == len(data)
+    return False
 
 
 def _jpeg_size(data: bytes) -> tuple[int, int] | None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
-import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from suaraberita.errors import InputError
+from suaraberita.files import read_bounded
 from suaraberita.intake.clutter import Dropped, Sifted, Unit, sift
 from suaraberita.intake.noise import Rules, default_rules
 from suaraberita.unsafe import safe_url, strip_unsafe
@@ -88,48 +88,22 @@ def read_article_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
 
 def read_article_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """Read at most `max_bytes` of an article file, turning every OS problem into an
-    InputError."""
-    try:
-        info = path.stat()
-    except FileNotFoundError as error:
-        raise InputError(
-            "no such file", path=path, hint="the path is misspelt, or the file was moved"
-        ) from error
-    except OSError as error:
-        raise InputError(f"cannot open the file: {error.strerror}", path=path) from error
-    if stat.S_ISDIR(info.st_mode):
-        raise InputError(
-            "this is a directory, not an article file",
-            path=path,
-            hint="give the path of a .md or .txt file inside it",
-        )
-    if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
-        raise _too_large(path, info.st_size, max_bytes, exact=True)
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except PermissionError as error:
-        raise InputError(
-            "cannot read the file: permission denied",
-            path=path,
-            hint="the file's permissions do not let you read it",
-        ) from error
-    except OSError as error:
-        raise InputError(f"cannot read the file: {error.strerror}", path=path) from error
-    if len(data) > max_bytes:
-        raise _too_large(path, len(data), max_bytes)
-    return data
+    InputError (a pipe or device too: it could block or never end)."""
+    return read_bounded(path, max_bytes, "article", InputError, _LIMIT_ADVICE.format(max_bytes))
 
 
-def _too_large(path: Path | str, size: int, max_bytes: int, exact: bool = False) -> InputError:
-    """A news article is a few kB; megabytes mean a wrong file, not a long article.
-    `exact`: `size` is the file's size, not just how much was read before stopping."""
-    shown = f"{size:,}" if exact else f"more than {max_bytes:,}"
+_LIMIT_ADVICE = (
+    "articles are limited to {:,} bytes; this is probably not the article file "
+    "(or raise [input] max_bytes in suaraberita.toml)"
+)
+
+
+def _too_large(source: str, size: int, max_bytes: int) -> InputError:
+    """A news article is a few kB; megabytes mean a wrong file, not a long article."""
     return InputError(
-        f"the file is too large for an article ({shown} bytes)",
-        path=path,
-        hint=f"articles are limited to {max_bytes:,} bytes; this is probably not the "
-        "article file (or raise [input] max_bytes in suaraberita.toml)",
+        f"the article is too large for its limit of {max_bytes:,} bytes ({size:,} bytes)",
+        path=source,
+        hint=_LIMIT_ADVICE.format(max_bytes),
     )
 
 
@@ -141,7 +115,7 @@ def decode_article_bytes(data: bytes, source: str, max_bytes: int | None = None)
     'Judul\\n\\nIsi.\\n'
     """
     if max_bytes is not None and len(data) > max_bytes:
-        raise _too_large(source, len(data), max_bytes, exact=True)
+        raise _too_large(source, len(data), max_bytes)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError(
             "the text is UTF-16, not UTF-8", path=source, hint="save the file as UTF-8"

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from suaraberita.errors import ConfigError
+from suaraberita.files import read_bounded
 from suaraberita.outside import loads_toml
 
 Kind = Literal["drop", "end", "related", "caption", "credit", "byline", "trailer", "in-trailer"]
@@ -255,8 +256,8 @@ def combine(tables: Iterable[Rules], source: str = "noise rules") -> Rules:
 def load_rules(path: Path) -> Rules:
     """Rules from a TOML file of your own, in the format of the built-in tables."""
     try:
-        data = loads_toml(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:  # UnicodeDecodeError and TOML's are ValueErrors
+        data = loads_toml(read_bounded(path, 1_000_000, "noise rules").decode("utf-8"))
+    except ValueError as error:  # UnicodeDecodeError and TOML's are ValueErrors
         raise ConfigError(f"cannot read noise rules: {error}", path=path) from error
     return parse_table(data, str(path))
 

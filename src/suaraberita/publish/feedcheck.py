@@ -7,13 +7,15 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from suaraberita.audio.cover import MAX_SIDE, MIN_SIDE, parse_cover
-from suaraberita.errors import ConfigError
+from suaraberita.audio.cover import MAX_BYTES, MAX_SIDE, MIN_SIDE, parse_cover
+from suaraberita.errors import ConfigError, SuaraberitaError
+from suaraberita.files import read_bounded
 from suaraberita.outside import loads_json, whole_number
 from suaraberita.publish.feed import ATOM, ITUNES, PODCAST, podcast_guid
 from suaraberita.settings import Podcast, apple_categories
 from suaraberita.unsafe import safe_url
 
+FEED_MAX_BYTES = 100_000_000  # thousands of episodes
 _NS = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM}
 
 
@@ -21,8 +23,10 @@ def check_feed(output: Path, podcast: Podcast) -> list[str]:
     """Problems found in output/feed.xml, each as one line; empty when it is fine."""
     path = output / "feed.xml"
     try:
-        root = ET.parse(path).getroot()
-    except (OSError, ET.ParseError) as exc:
+        root = ET.fromstring(read_bounded(path, FEED_MAX_BYTES, "feed"))
+    except SuaraberitaError as exc:
+        return [str(exc)]
+    except ET.ParseError as exc:
         return [f"feed.xml cannot be read as XML: {exc}"]
     channel = root.find("channel")
     if root.tag != "rss" or root.get("version") != "2.0" or channel is None:
@@ -73,7 +77,7 @@ def _check_cover(href: str, output: Path, podcast: Podcast) -> list[str]:
     if not local.is_file():
         return [f"itunes:image names {local.name}, which is not in the output folder"]
     try:
-        cover = parse_cover(local.read_bytes(), local)
+        cover = parse_cover(read_bounded(local, MAX_BYTES, "cover image"), local)
     except ConfigError as exc:
         return [str(exc)]
     if cover.width != cover.height or not MIN_SIDE <= cover.width <= MAX_SIDE:
@@ -155,8 +159,10 @@ def _check_chapters(url: str, output: Path, podcast: Podcast) -> list[str]:
     if problems or local is None:
         return problems
     try:
-        document = loads_json(local.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        document = loads_json(read_bounded(local, FEED_MAX_BYTES, "chapters file"))
+    except SuaraberitaError as exc:
+        return [str(exc)]
+    except ValueError as exc:
         return [f"chapters file {local.name} is not JSON: {exc}"]
     if document.get("version") != "1.2.0" or not isinstance(document.get("chapters"), list):
         return [f"chapters file {local.name} is not Podcasting 2.0 version 1.2.0"]

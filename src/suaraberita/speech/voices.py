@@ -115,7 +115,7 @@ def _voice_from_table(raw: dict[str, Any], path: Path) -> Voice:
         values["fallback"] = _get(raw, "fallback", str, path)
     if "lexicon" in raw:
         lexicon = path.parent / _get(raw, "lexicon", str, path)
-        if not lexicon.is_file():
+        if not lexicon.exists():  # a pipe or device is refused when it is read
             raise ConfigError(f"lexicon file {lexicon} not found", path=path)
         values["lexicon"] = lexicon
     return Voice(

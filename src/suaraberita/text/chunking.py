@@ -123,6 +123,48 @@ def split_text(text: str, limit: int = GOOGLE_LIMIT) -> tuple[str, ...]:
     return tuple(reversed(pieces))
 
 
+def cut_long(text: str, limit: int) -> tuple[str, ...]:
+    """`text` as pieces of at most `limit` characters, for a sentence too long to be one
+    utterance; a text that fits is kept as it is. Each cut is made greedily: after the last
+    clause punctuation in the second half of what fits, else at the last space, else inside
+    a word. Linear in the text: `split_text` weighs every way of cutting, which is right
+    for a sentence but not for a page of words without a full stop.
+
+    >>> cut_long("Satu dua tiga, empat lima enam tujuh delapan.", 22)
+    ('Satu dua tiga,', 'empat lima enam tujuh', 'delapan.')
+    >>> cut_long("x" * 25, 10)
+    ('xxxxxxxxxx', 'xxxxxxxxxx', 'xxxxx')
+    """
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    if len(text) <= limit:
+        return (text,) if text.strip() else ()
+    spaced = " ".join(text.split())
+    pieces: list[str] = []
+    start = 0
+    while len(spaced) - start > limit:
+        end = start + limit  # a space at `end` still lets the piece before it fit
+        cut = _clause_cut(spaced, start + limit // 2, end)
+        if cut is None:
+            space = spaced.rfind(" ", start + 1, end + 1)
+            cut = space if space > 0 else end
+        pieces.append(spaced[start:cut])
+        start = cut + 1 if spaced[cut] == " " else cut
+    if start < len(spaced):
+        pieces.append(spaced[start:])
+    return tuple(pieces)
+
+
+def _clause_cut(text: str, low: int, end: int) -> int | None:
+    """The last space in text[low:end + 1] right after punctuation, if any."""
+    space = text.rfind(" ", low, end + 1)
+    while space > low:
+        if text[space - 1] in PUNCTUATION:
+            return space
+        space = text.rfind(" ", low, space)
+    return None
+
+
 @functools.cache
 def clause_words() -> frozenset[str]:
     """Lowercase words before which a cut at a space sounds least abrupt."""

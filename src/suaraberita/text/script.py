@@ -7,12 +7,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from suaraberita.intake.article import Article, Section
+from suaraberita.text.chunking import cut_long
 from suaraberita.text.pauses import Pauses
 
 Normalizer = Callable[[str], str]
 _Line = tuple[str, str, float]  # (as written, text to normalise and speak, pause after)
 
 CHAPTER_TITLE_MAX = 50
+# Characters of one utterance as written (some 25 s of speech). A longer sentence, or a
+# paragraph without full stops, is cut at clauses: an engine makes an utterance's whole
+# audio at once, so its memory would grow with the length of the text.
+UTTERANCE_MAX = 400
+PIECE_PAUSE = 0.15  # seconds between the pieces of a cut sentence: a breath at a clause
 
 
 @dataclass(frozen=True)
@@ -62,8 +68,10 @@ def split_sentences(paragraph: str) -> tuple[str, ...]:
     sentences: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(paragraph):
-        before = paragraph[start : match.start()]
-        last_word = before.rsplit(None, 1)[-1] if before.strip() else ""
+        end = word = match.start()
+        while word > start and not paragraph[word - 1].isspace():
+            word -= 1  # back over the last word only: each character is looked at once
+        last_word = paragraph[word:end]
         stem = last_word.rstrip(".!?").lstrip("(\"'“").lower()
         if last_word.endswith(".") and (len(stem) == 1 or stem in _ABBREVIATIONS):
             continue
@@ -142,9 +150,19 @@ def _paragraphs(paragraphs: Iterable[str], pauses: Pauses) -> list[_Line]:
     return lines
 
 
+def _cut(line: _Line) -> list[_Line]:
+    """A line too long for one utterance as pieces, a short pause between them (a long
+    heading's pieces show as said: its number spelled out)."""
+    _, to_say, pause = line
+    if len(to_say) <= UTTERANCE_MAX:
+        return [line]
+    pieces = cut_long(to_say, UTTERANCE_MAX)
+    return [(p, p, pause if i == len(pieces) - 1 else PIECE_PAUSE) for i, p in enumerate(pieces)]
+
+
 def _utterances(lines: list[_Line], normalize: Normalizer) -> list[Utterance]:
     out: list[Utterance] = []
-    for written, to_say, pause in lines:
+    for written, to_say, pause in (piece for line in lines for piece in _cut(line)):
         spoken = " ".join(normalize(to_say).split())
         if any(ch.isalnum() for ch in spoken):  # skip lines with nothing to say
             out.append(Utterance(written, spoken, pause))

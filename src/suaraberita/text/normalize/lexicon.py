@@ -10,12 +10,14 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from suaraberita.errors import ConfigError
+from suaraberita.files import read_bounded
 from suaraberita.text.normalize.common import _alternation
 
 # Replaced lexicon spans hide behind one private-use character each (plane 15), so no
 # later pass can touch them; such characters are removed from the input first.
 _SENTINEL_BASE = 0xF0000
 _SENTINEL_COUNT = 0xFFFE
+MAX_BYTES = 10_000_000  # some 200,000 words with their readings
 SENTINELS = re.compile("[\U000f0000-\U000ffffd]")
 
 
@@ -64,12 +66,12 @@ def load_lexicon(path: Path) -> dict[str, str]:
     Raises ConfigError naming the file and line of a malformed line.
     """
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_bounded(Path(path), MAX_BYTES, "lexicon").decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise ConfigError(
             f"cannot read the lexicon: {exc}",
             path=path,
-            hint="the file is missing, unreadable or not UTF-8 text",
+            hint="the file is not UTF-8 text; save it as UTF-8",
         ) from exc
     lexicon: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), start=1):

@@ -40,12 +40,13 @@ def expand_urls(text: str) -> str:
         text,
     )
     text = re.sub(
-        r"(?<![\w.@])(?P<user>[\w.+-]+)@(?P<host>[\w-]+(?:\.[\w-]+)+)",
+        # a user starts where its run starts, and is taken whole: linear on "-----"
+        r"(?<![\w.+@-])(?P<user>[\w.+-]++)@(?P<host>[\w-]++(?:\.[\w-]++)+)",
         lambda m: f"{host(m['user'])} et {host(m['host'])}",
         text,
     )
     text = re.sub(
-        r"(?<![\w.@/])(?P<host>[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*"
+        r"(?<![\w.@/-])(?P<host>[a-zA-Z0-9-]++(?:\.[a-zA-Z0-9-]++)*"
         r"\.(?i:com|co\.id|go\.id|ac\.id|or\.id|net|org|id|co|io|tv|news|info))(?![\w]|\.\w)"
         rf"(?:/{_URL_PATH})?",
         lambda m: host(m["host"]),
