@@ -181,7 +181,7 @@ def test_normalize_reads_standard_input_bounded(tmp_path: Path) -> None:
         )
     assert proc.returncode == ExitStatus.INPUT, proc.stderr
     assert "<stdin>" in proc.stderr
-    assert "longer than 2,000,000 characters" in proc.stderr
+    assert "longer than 2,000,000 bytes" in proc.stderr
 
 
 def test_a_large_cover_goes_into_the_mp3_scaled(tmp_path: Path) -> None:
