@@ -12,7 +12,15 @@ from typing import Any, TypeVar
 import click
 
 from suaraberita import __version__
-from suaraberita.errors import ConfigError, ExitStatus, FeedError, InputError, SuaraberitaError
+from suaraberita.errors import (
+    ConfigError,
+    ExitStatus,
+    FeedError,
+    InputError,
+    SuaraberitaError,
+    Terminated,
+)
+from suaraberita.signals import stoppable
 from suaraberita.speech.voices import DEFAULT_VOICE
 
 WIB_ZONE = timezone(timedelta(hours=7), "WIB")  # a date given without a zone is Jakarta time
@@ -660,7 +668,8 @@ def main(args: list[str] | None = None) -> None:
     argv = sys.argv[1:] if args is None else args
     debug = "--debug" in argv
     try:
-        code = cli.main(args=argv, prog_name="suaraberita", standalone_mode=False)
+        with stoppable():  # SIGTERM and SIGINT unwind: temporary files go, ffmpeg stops
+            code = cli.main(args=argv, prog_name="suaraberita", standalone_mode=False)
     except SuaraberitaError as exc:
         if debug:
             _print_traceback()
@@ -672,6 +681,9 @@ def main(args: list[str] | None = None) -> None:
     except (click.Abort, KeyboardInterrupt):
         click.echo("Interrupted.", err=True)
         sys.exit(ExitStatus.INTERRUPTED)
+    except Terminated:
+        click.echo("Terminated.", err=True)
+        sys.exit(ExitStatus.TERMINATED)
     except Exception as exc:
         if debug:
             _print_traceback()
