@@ -590,7 +590,12 @@ def _engine_options() -> Any:
     from suaraberita.speech.engine import EngineOptions
 
     url = os.environ.get("SUARABERITA_GTTS_URL", "").strip() or None
-    return EngineOptions(cache=Cache.from_env(os.environ), gtts_url=url)
+    return EngineOptions(cache=Cache.from_env(os.environ), gtts_url=url, on_notice=_notice)
+
+
+def _notice(message: str) -> None:
+    """Trouble that may yet pass (a voice slow to answer): said at once, on its own line."""
+    click.echo(message, err=True)
 
 
 def _voice_and_lexicon(voice: str) -> tuple[Any, dict[str, str]]:
