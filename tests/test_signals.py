@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from suaraberita.files import TEMP_PREFIX
+from tests.standin import Reply, StandIn
 from tests.test_crash import EXAMPLE, _check_published, _env
 
 STOPPED = {signal.SIGTERM: 143, signal.SIGINT: 130}
@@ -140,3 +141,34 @@ def test_a_stopped_narration_says_so_and_leaves_no_temporary_files(
     output = tmp_path / "output"
     assert not (output / "feed.xml").exists()
     assert not list(output.glob(f"{TEMP_PREFIX}*"))
+
+
+def test_a_stop_does_not_wait_for_the_google_voice_to_answer(tmp_path: Path) -> None:
+    """SIGTERM while the default voice waits on a request that gets no answer: the request
+    is cut, not waited for to its timeout, and no 'not answering' is said."""
+    (tmp_path / "hujan.txt").write_text("Hujan Deras\n\nHujan turun sejak pagi.\n", "utf-8")
+    errors = tmp_path / "stderr.txt"
+    with StandIn(plan=lambda _number, _text: Reply("hang", hang=3600)) as standin:
+        run = subprocess.Popen(
+            [sys.executable, "-m", "suaraberita", "narrate", "hujan.txt"],
+            cwd=tmp_path,
+            env={**_env(tmp_path), "SUARABERITA_GTTS_URL": standin.url},
+            stdout=subprocess.DEVNULL,
+            stderr=errors.open("wb"),
+        )
+        begun = time.monotonic()
+        while standin.requests == 0 and time.monotonic() - begun < 30:
+            time.sleep(0.02)
+        time.sleep(0.3)
+        signalled = time.monotonic()
+        run.send_signal(signal.SIGTERM)
+        try:
+            code = run.wait(timeout=30)
+        finally:
+            run.kill()
+        took = time.monotonic() - signalled
+    said = errors.read_text(encoding="utf-8")
+    assert code == 143, said
+    assert took < 2.0, f"{took:.1f} s from the signal to the exit"
+    assert said.strip() == "Terminated.", said
+    assert not list((tmp_path / "output").glob(f"{TEMP_PREFIX}*"))

@@ -243,6 +243,11 @@ class GoogleEngine:
                     raise
                 consumed = needed
                 yield self._join(parts)
+        except BaseException as exc:
+            if not isinstance(exc, Exception):  # stopped (SIGTERM, Ctrl-C, consumer gone)
+                run.stop.set()
+                run.cut()  # no answer is waited for (after a failure, those due are cached)
+            raise
         finally:
             run.stop.set()
             for future in futures:
@@ -289,10 +294,32 @@ class _Run:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
+        self._flying: set[_Deadline] = set()  # the requests in flight
 
     def close(self) -> None:
         for session in self._sessions:
             session.close()
+
+    def cut(self) -> None:
+        """End every request in flight now (the run stopped): nobody waits for them."""
+        with self._lock:
+            flying = list(self._flying)
+        for deadline in flying:
+            deadline.expire()
+
+    @contextlib.contextmanager
+    def _in_flight(self, deadline: _Deadline) -> Iterator[None]:
+        """Run a request under `deadline`, which `cut` can end early."""
+        with self._lock:
+            self._flying.add(deadline)
+        try:
+            with deadline:
+                if self.stop.is_set():  # stopped since it was checked: `cut` missed it
+                    deadline.expire()
+                yield
+        finally:
+            with self._lock:
+                self._flying.discard(deadline)
 
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
@@ -401,7 +428,7 @@ class _Run:
                 raise _StoppedError
             self._limiter.wait(self.stop)
             self.engine._count(requests=1)
-            with deadline:
+            with self._in_flight(deadline):
                 response = self._session().post(url, data=body, headers=headers, timeout=timeout)
                 response.content  # noqa: B018 (read the whole body while the slot is held)
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
@@ -439,6 +466,8 @@ class _Run:
     def _stalled(self, what: str, limit: float) -> tuple[None, str, Trouble]:
         """A request that waited `limit` seconds in vain. The user is told at once (once
         an episode), not only when it is given up; a short wait passes unsaid."""
+        if self.stop.is_set():  # cut off because the run stopped, not by Google
+            raise _StoppedError
         problem = f"{what} within {limit:g} s"
         with self._lock:
             tell = limit >= NOTICE_AFTER and not self._noticed
@@ -459,6 +488,8 @@ class _Run:
         self, text: str, attempt: int, problem: str, trouble: Trouble, retry_after: float | None
     ) -> None:
         host = self.engine.base_url
+        if self.stop.is_set():
+            raise _StoppedError
         if trouble and not self.reached.is_set() and attempt >= PROBE_ATTEMPTS:
             if trouble == "unreachable":
                 raise NetworkError(
@@ -525,7 +556,7 @@ class _Deadline:
 
     def __enter__(self) -> _Deadline:
         _current.deadline = self
-        self._timer = threading.Timer(self.seconds, self._expire)
+        self._timer = threading.Timer(self.seconds, self.expire)
         self._timer.daemon = True
         self._timer.start()
         return self
@@ -545,7 +576,8 @@ class _Deadline:
         if expired:
             _cut(connection)
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
+        """Cut the request off now (its time is up, or the run stopped)."""
         with self._lock:
             if self._finished:
                 return
