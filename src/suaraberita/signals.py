@@ -32,7 +32,7 @@ _worker = False  # a batch worker: its parent ends it if unwinding takes too lon
 _stopping = False  # a stop is unwinding: another signal must not cut its clean-up short
 
 
-def stop_for(signum: int) -> BaseException:
+def _stop_for(signum: int) -> BaseException:
     return KeyboardInterrupt() if signum == signal.SIGINT else Terminated()
 
 
@@ -49,7 +49,7 @@ def _on_signal(signum: int, _frame: FrameType | None) -> None:
             os._exit(128 + signum)
     else:
         _stopping = True
-        raise stop_for(signum)
+        raise _stop_for(signum)
 
 
 @contextlib.contextmanager
@@ -85,7 +85,7 @@ def held() -> Iterator[None]:
             signum = _pending[0]
             _pending.clear()
             _stopping = True
-            raise stop_for(signum)
+            raise _stop_for(signum)
 
 
 def start_worker(parent: int) -> None:
