@@ -172,3 +172,29 @@ def test_a_stop_does_not_wait_for_the_google_voice_to_answer(tmp_path: Path) -> 
     assert took < 2.0, f"{took:.1f} s from the signal to the exit"
     assert said.strip() == "Terminated.", said
     assert not list((tmp_path / "output").glob(f"{TEMP_PREFIX}*"))
+
+
+def test_workers_die_with_a_killed_parent_and_publish_nothing(tmp_path: Path) -> None:
+    """SIGKILL to the parent of a batch: no handler runs, yet its workers end with it
+    (Linux: PR_SET_PDEATHSIG) instead of going on publishing on their own."""
+    names = _articles(tmp_path, 9)
+    run, _took, seen, _said = _stop_mid_run(tmp_path, names, signal.SIGKILL, jobs=3)
+    feed = tmp_path / "output/feed.xml"
+    at_exit = feed.read_bytes()
+    assert run.returncode == -signal.SIGKILL
+    assert seen, "no worker was seen"
+    time.sleep(0.5)
+    # an ffmpeg a worker started may finish its file (it is never published)
+    alive = [_command(pid) for pid in seen if _running(pid)]
+    assert not [command for command in alive if "ffmpeg" not in command], "workers live on"
+    time.sleep(2.5)
+    assert feed.read_bytes() == at_exit
+    assert 1 <= len(_check_published(tmp_path / "output")) < len(names)
+
+
+def _command(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""
