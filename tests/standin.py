@@ -35,10 +35,12 @@ RPC_PATH = "/_/TranslateWebserverUi/data/batchexecute"
 RATE = 24000
 
 # Fault kinds: "429", "503", "reset", "malformed", "bad-audio", "hang", "404", and
-# "reset-mid-body" (headers and half the body, then a reset), "trickle" (headers at once,
-# then the body one byte every `Reply.trickle` seconds) and "trickle-head" (the status line
-# and headers trickled too). "hang" and the trickles go on until the answer is done or the
-# stand-in stops, so `hang=3600` hangs "forever" without outliving the test.
+# "reset-mid-body" (headers and half the body, then a reset), "stall-body" (headers and
+# half the body, then nothing until the stand-in stops: a proxy that got stuck), "trickle"
+# (headers at once, then the body one byte every `Reply.trickle` seconds) and
+# "trickle-head" (the status line and headers trickled too). "hang" and the trickles go on
+# until the answer is done or the stand-in stops, so `hang=3600` hangs "forever" (a captive
+# portal that takes the request and never answers) without outliving the test.
 Fault = str
 Plan = Callable[[int, str], "Reply | None"]  # (request number from 1, text) -> what to do
 
@@ -271,6 +273,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._reset()
         elif reply.fault == "reset-mid-body":
             self._half_then_reset(batchexecute_reply(bytes(4096)))
+        elif reply.fault == "stall-body":
+            self._half_then_stall(batchexecute_reply(bytes(4096)))
         elif reply.fault in ("trickle", "trickle-head"):
             self._trickle(batchexecute_reply(bytes(4096)), reply)
         elif reply.fault == "malformed":
@@ -292,8 +296,8 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass  # the client gave up (a timeout test)
 
-    def _half_then_reset(self, body: bytes) -> None:
-        """Promise the whole body, send half of it, then reset the connection."""
+    def _half(self, body: bytes) -> None:
+        """Promise the whole body, send half of it."""
         self.send_response(200)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -301,10 +305,20 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self.wfile.write(body[: len(body) // 2])
             self.wfile.flush()
-            time.sleep(0.05)  # let the half arrive before the reset
         except OSError:
             pass
+
+    def _half_then_reset(self, body: bytes) -> None:
+        """Half the body, then reset the connection."""
+        self._half(body)
+        time.sleep(0.05)  # let the half arrive before the reset
         self._reset()
+
+    def _half_then_stall(self, body: bytes) -> None:
+        """Half the body, then silence, the connection open, until the stand-in stops."""
+        self._half(body)
+        self.close_connection = True
+        self.server_side._stopping.wait()
 
     def _trickle(self, body: bytes, reply: Reply) -> None:
         """The answer one byte at a time, every `reply.trickle` seconds, until it is all

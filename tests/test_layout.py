@@ -17,6 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "suaraberita"
 # lowest first: helpers, then the stages in the order of the flow, then the orchestration
 LAYERS = (
     ("errors", "outside"),
+    ("signals",),  # the files, espeak-ng and ffmpeg hold a stop back at their critical points
     ("files", "sound", "cache", "affinity", "espeak_lib", "retry", "unsafe", "terminal"),
     ("intake",),
     ("text",),

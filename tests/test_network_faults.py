@@ -13,7 +13,10 @@ voice profile keeps every wait short: `[gtts] timeout = 0.5`, `retries = 1`,
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -298,3 +301,69 @@ def test_the_deadline_spares_a_slow_but_complete_answer(standin: StandIn) -> Non
     engine = engine_at(standin.url, timeout=2.0)
     assert engine.synthesize("Halo semua.").seconds > 0.3
     assert engine.stats.retries == 0
+
+
+# --- a service that holds the connection, with the built-in profile -------------------------
+
+STALLS = {
+    "accepts, never answers": Reply("hang", hang=3600),
+    "headers, then the body stalls": Reply("stall-body"),
+}
+GIVEN_UP_WITHIN = 20.0  # seconds: it used to be 66 (six attempts of 10 s), in silence
+
+
+def _narrate_timed(folder: Path, *args: str) -> tuple[int, list[tuple[float, str]], float]:
+    """The real command; its exit status, each line of its standard error with the
+    seconds after the start it arrived, and how long it took."""
+    started = time.monotonic()
+    run = subprocess.Popen(
+        [sys.executable, "-m", "suaraberita", "narrate", *args],
+        cwd=folder,
+        env={**os.environ, "SUARABERITA_CACHE": str(folder / ".cache")},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert run.stderr is not None
+    lines = [(time.monotonic() - started, line.rstrip("\n")) for line in run.stderr]
+    code = run.wait(timeout=HANG_GUARD)
+    return code, lines, time.monotonic() - started
+
+
+@pytest.mark.parametrize("fallback", [True, False], ids=["fallback", "no-fallback"])
+@pytest.mark.parametrize("stall", list(STALLS.values()), ids=list(STALLS))
+def test_a_service_that_holds_the_connection_is_given_up_soon(
+    standin: StandIn, published: Published, tmp_path: Path, stall: Reply, fallback: bool
+) -> None:
+    """A captive portal or a stuck proxy, and the default voice as shipped (timeout 10 s,
+    5 retries): the first silence is said at once, the service is given up after two
+    attempts of 5 s, and the offline voice speaks (or, with --no-fallback, exit 9)."""
+    (tmp_path / "hujan.txt").write_text(NEWS, encoding="utf-8")
+    standin.plan = _every(stall)
+    flags = [] if fallback else ["--no-fallback"]
+    code, lines, seconds = _narrate_timed(tmp_path, "hujan.txt", *flags)
+    said = "\n".join(line for _, line in lines)
+    assert seconds < GIVEN_UP_WITHIN, said
+    assert "Traceback" not in said
+    noticed = [(at, line) for at, line in lines if "still trying" in line]
+    assert len(noticed) == 1, said
+    at, notice = noticed[0]
+    assert at < 8.0, f"said after {at:.1f} s"
+    assert "Google's voice" in notice
+    assert "is not answering" in notice
+    assert standin.requests == 2  # the first request and one retry: no crowd, no storm
+    if fallback:
+        assert code == 0, said
+        warnings = [line for _, line in lines if line.startswith("Warning: ")]
+        assert len(warnings) == 1, said
+        assert "is not answering" in warnings[0]
+        assert "narrating with the offline voice id-espeak instead" in warnings[0]
+        assert _voice_of(published.output, NEWS_SLUG) == "id-espeak"
+    else:
+        assert code == ExitStatus.NETWORK, said
+        assert lines[-2][1].startswith("Error: hujan.txt: Google's voice at"), said
+        assert "is not answering (2 attempts; last: no" in lines[-2][1]
+        assert lines[-1][1].startswith("Probable cause: "), said
+        assert not (published.output / f"{NEWS_SLUG}.mp3").exists()
+        assert published.unchanged(), published.differences()
+    assert not list(published.output.glob(".suaraberita-tmp*"))

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from functools import partial
+from multiprocessing.connection import wait
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from suaraberita import signals
 from suaraberita.affinity import Pinning
 from suaraberita.errors import SuaraberitaError
+from suaraberita.files import clean_leftovers
 from suaraberita.intake.article import read_article_bytes
 from suaraberita.intake.web import is_url
 from suaraberita.pipeline import (
@@ -24,6 +31,11 @@ from suaraberita.pipeline import (
     unchanged,
 )
 from suaraberita.terminal import printable
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
+
+STOP_GRACE = 1.5  # seconds a stopped worker has to unwind before it is killed
 
 # (source, utterance count) -> a context giving a callback to tick once per utterance
 Progress = Callable[[str, int], AbstractContextManager[Callable[[], None]]]
@@ -55,15 +67,52 @@ def narrate_many(
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     workers = min(jobs, len(sources))
     pinning = Pinning.plan(context, workers)
-    start = pinning.start_worker if pinning else None
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=start) as pool:
-        futures = [
-            pool.submit(_narrate_one, source, options, lexicon, stdin, None) for source in sources
-        ]
-        for future in as_completed(futures):
-            if pinning and sum(not f.done() for f in futures) < workers:
-                pinning.release()  # a worker would sit idle: the rest may use its CPUs
-            yield future.result()
+    start = (os.getpid(), pinning)
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=start
+    ) as pool:
+        futures = [pool.submit(_work, source, options, lexicon, stdin) for source in sources]
+        try:
+            for future in as_completed(futures):
+                if pinning and sum(not f.done() for f in futures) < workers:
+                    pinning.release()  # a worker would sit idle: the rest may use its CPUs
+                yield future.result()
+        except BaseException:
+            # a signal, a dead worker or a caller gone: the batch ends now, and nothing is
+            # published once this returns (the pool's own exit would wait for every worker)
+            if _stop_workers(context) and options is not None:
+                clean_leftovers(options.output)  # what the killed ones were writing
+            raise
+
+
+def _start_worker(parent: int, pinning: Pinning | None) -> None:
+    signals.start_worker(parent)
+    if pinning is not None:
+        pinning.start_worker()
+
+
+def _work(
+    source: str, options: NarrateOptions, lexicon: Mapping[str, str], stdin: bytes | None
+) -> Outcome:
+    """One article in a worker; a SIGTERM or SIGINT ends the worker once it is unwound."""
+    return signals.working(partial(_narrate_one, source, options, lexicon, stdin, None))
+
+
+def _stop_workers(context: BaseContext, grace: float = STOP_GRACE) -> bool:
+    """SIGTERM every worker; SIGKILL those still there after `grace` seconds (waiting on a
+    service that does not answer, say). Whether any had to be killed."""
+    workers = context.active_children()
+    for worker in workers:
+        worker.terminate()
+    waiting = {worker.sentinel: worker for worker in workers}
+    deadline = time.monotonic() + grace
+    while waiting and (left := deadline - time.monotonic()) > 0:
+        ended = set(wait(list(waiting), left))
+        waiting = {sentinel: w for sentinel, w in waiting.items() if sentinel not in ended}
+    for worker in waiting.values():
+        worker.kill()
+        worker.join(1.0)
+    return bool(waiting)
 
 
 def _narrate_one(

@@ -12,7 +12,15 @@ from typing import Any, TypeVar
 import click
 
 from suaraberita import __version__
-from suaraberita.errors import ConfigError, ExitStatus, FeedError, InputError, SuaraberitaError
+from suaraberita.errors import (
+    ConfigError,
+    ExitStatus,
+    FeedError,
+    InputError,
+    SuaraberitaError,
+    Terminated,
+)
+from suaraberita.signals import stoppable
 from suaraberita.speech.voices import DEFAULT_VOICE
 from suaraberita.terminal import printable
 
@@ -633,7 +641,12 @@ def _engine_options() -> Any:
     from suaraberita.speech.engine import EngineOptions
 
     url = os.environ.get("SUARABERITA_GTTS_URL", "").strip() or None
-    return EngineOptions(cache=Cache.from_env(os.environ), gtts_url=url)
+    return EngineOptions(cache=Cache.from_env(os.environ), gtts_url=url, on_notice=_notice)
+
+
+def _notice(message: str) -> None:
+    """Trouble that may yet pass (a voice slow to answer): said at once, on its own line."""
+    echo(message, err=True)
 
 
 def _voice_and_lexicon(voice: str) -> tuple[Any, dict[str, str]]:
@@ -715,7 +728,8 @@ def main(args: list[str] | None = None) -> None:
     argv = sys.argv[1:] if args is None else args
     debug = "--debug" in argv
     try:
-        code = cli.main(args=argv, prog_name="suaraberita", standalone_mode=False)
+        with stoppable():  # SIGTERM and SIGINT unwind: temporary files go, ffmpeg stops
+            code = cli.main(args=argv, prog_name="suaraberita", standalone_mode=False)
     except SuaraberitaError as exc:
         if debug:
             _print_traceback()
@@ -727,6 +741,9 @@ def main(args: list[str] | None = None) -> None:
     except (click.Abort, KeyboardInterrupt):
         echo("Interrupted.", err=True)
         sys.exit(ExitStatus.INTERRUPTED)
+    except Terminated:
+        echo("Terminated.", err=True)
+        sys.exit(ExitStatus.TERMINATED)
     except Exception as exc:
         if debug:
             _print_traceback()

@@ -20,7 +20,13 @@ class ExitStatus(IntEnum):
     FEED = 7  # the episode store or feed cannot be written
     PARTIAL = 8  # a batch where some articles failed
     NETWORK = 9  # an online voice could not be reached and fallback was turned off
-    INTERRUPTED = 130
+    INTERRUPTED = 130  # SIGINT (Ctrl-C): 128 + 2, as a shell reports it
+    TERMINATED = 143  # SIGTERM: 128 + 15
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived (see `suaraberita.signals`). Like KeyboardInterrupt it is no
+    Exception, so no handler of failures stops it: it unwinds everything."""
 
 
 class SuaraberitaError(Exception):

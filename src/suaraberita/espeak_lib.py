@@ -12,6 +12,7 @@ import threading
 from functools import lru_cache
 
 from suaraberita.errors import EngineError
+from suaraberita.signals import held
 
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
 _CHARS_UTF8 = 1
@@ -93,10 +94,16 @@ class Library:
         self._chunks = []
         data = text.encode("utf-8") + b"\0"
         lib = self.lib
-        status = lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
+        # a SIGTERM or Ctrl-C raised in the callback would be lost (ctypes only prints
+        # it): it waits until espeak-ng returns
+        with held():
+            status = lib.espeak_Synth(
+                data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None
+            )
+            if status == _EE_OK:
+                self.lib.espeak_Synchronize()
         if status != _EE_OK:
             raise EngineError(f"espeak-ng could not speak {text[:60]!r} (status {status})")
-        self.lib.espeak_Synchronize()
         return b"".join(self._chunks)
 
     def phonemes(self, text: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 from suaraberita.errors import ConfigError, FeedError, SuaraberitaError, space_error
 from suaraberita.outside import loads_toml, whole_number
+from suaraberita.signals import held
 
 SLUG_MAX = 80
 TEMP_PREFIX = ".suaraberita-tmp-"
@@ -261,7 +262,9 @@ def alive(pid: int) -> bool:
 
 @contextlib.contextmanager
 def folder_lock(folder: Path) -> Iterator[None]:
-    """Serialise processes that update the same output folder's store and feed."""
+    """Serialise processes that update the same output folder's store and feed. A
+    SIGTERM or SIGINT that arrives while the lock is held is raised once it is released:
+    what is done under it is done whole."""
     try:
         handle = open(folder / ".suaraberita.lock", "a+b")
     except OSError as exc:
@@ -271,6 +274,7 @@ def folder_lock(folder: Path) -> Iterator[None]:
     with handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
-            yield
+            with held():
+                yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

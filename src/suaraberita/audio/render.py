@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from suaraberita.errors import AudioError, NoSpaceError, no_space, space_error
+from suaraberita.signals import held
 from suaraberita.sound import (
     Pcm,
     ffmpeg_hint,
@@ -327,16 +328,25 @@ class _Ffmpeg:
         self._writes = writes
         self._log = tempfile.TemporaryFile()
         command = [binary, "-hide_banner", "-nostats", "-loglevel", "info", "-y", *args]
+        process = None
         try:
-            self._process = subprocess.Popen(
-                command,
-                stdin=stdin if stdin is not None else subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=self._log,
-            )
+            with held():  # a stop waits until ffmpeg is started and known, then ends it too
+                process = subprocess.Popen(
+                    command,
+                    stdin=stdin if stdin is not None else subprocess.PIPE,
+                    stdout=subprocess.DEVNULL,
+                    stderr=self._log,
+                )
         except OSError as exc:
             self._log.close()
             raise start_error(binary, exc) from exc
+        except BaseException:
+            if process is not None:
+                process.kill()
+                process.wait()
+            self._log.close()
+            raise
+        self._process = process
         self._binary = binary
 
         self._queue: queue.Queue[bytes | None] | None = None
@@ -376,7 +386,13 @@ class _Ffmpeg:
         elif self._process.stdin is not None:
             self._process.stdin.close()
         try:
-            if self._process.wait() != 0:
+            try:
+                status = self._process.wait()
+            except BaseException:  # stopped (SIGTERM, Ctrl-C) while ffmpeg works: end it too
+                self._process.kill()
+                self._process.wait()
+                raise
+            if status != 0:
                 raise self._failure(what)
             self._log.seek(0)
             return self._log.read().decode("utf-8", "replace")

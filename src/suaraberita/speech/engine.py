@@ -21,6 +21,7 @@ class EngineOptions:
 
     cache: Cache | None = None  # where synthesised audio is kept between runs
     gtts_url: str | None = None  # replaces https://translate.google.<tld> (mirrors, tests)
+    on_notice: Callable[[str], None] | None = None  # told of trouble that may yet pass
 
 
 class Engine(Protocol):
@@ -57,7 +58,9 @@ def _espeak(voice: Voice, options: EngineOptions) -> Engine:
 def _gtts(voice: Voice, options: EngineOptions) -> Engine:
     from suaraberita.speech.google import GoogleEngine
 
-    return GoogleEngine(voice, cache=options.cache, base_url=options.gtts_url)
+    return GoogleEngine(
+        voice, cache=options.cache, base_url=options.gtts_url, on_notice=options.on_notice
+    )
 
 
 ENGINES: dict[str, EngineFactory] = {"espeak": _espeak, "gtts": _gtts}

@@ -19,9 +19,12 @@ do ourselves:
 - cache each piece's MP3 (see `suaraberita.cache`), so a narration that was interrupted
   resumes with only the missing requests and a repeated one sends none.
 
-If Google cannot be reached at all (the first request cannot connect), or a piece keeps
-failing after its retries, `NetworkError` is raised: the pipeline then narrates the whole
-episode with the fallback voice, or stops when fallback is off.
+If Google cannot be reached at all (the first request cannot connect), or does not
+answer it (something on the way, a captive portal or a stuck proxy, accepts the connection
+and holds it: the first request waits at most PROBE_TIMEOUT, and `on_notice` is told at
+the first such silence), or a piece keeps failing after its retries, `NetworkError` is
+raised: the pipeline then narrates the whole episode with the fallback voice, or stops
+when fallback is off.
 """
 
 from __future__ import annotations
@@ -36,10 +39,10 @@ import subprocess
 import threading
 import time
 from collections import deque
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import requests
 import requests.adapters
@@ -63,6 +66,12 @@ MAX_BACKOFF = 30.0  # seconds: no single wait between retries is longer
 MAX_RETRY_AFTER = 120.0  # seconds: a server asking for a longer wait is taken as "no"
 PROBE_ATTEMPTS = 2  # attempts to connect at all before Google counts as unreachable
 CONNECT_TIMEOUT = 5.0  # seconds, at most (the read timeout is the profile's `timeout`)
+PROBE_TIMEOUT = 5.0  # seconds, at most, for a whole answer until Google has answered once
+NOTICE_AFTER = 2.0  # seconds of silence the user notices: say why (shorter ones pass unsaid)
+
+# How a request failed, besides an answer: "" (an answer failed: a reset, a cut body),
+# no connection at all, or a connection on which no (complete) answer came in time.
+Trouble = Literal["", "unreachable", "stalled"]
 
 
 @dataclass
@@ -147,7 +156,11 @@ class GoogleEngine:
     name = "gtts"
 
     def __init__(
-        self, voice: Voice, cache: Cache | None = None, base_url: str | None = None
+        self,
+        voice: Voice,
+        cache: Cache | None = None,
+        base_url: str | None = None,
+        on_notice: Callable[[str], None] | None = None,
     ) -> None:
         import gtts
         from gtts.utils import _translate_url
@@ -155,6 +168,7 @@ class GoogleEngine:
         self.settings = voice.gtts
         self.language = voice.language
         self._cache = cache
+        self._on_notice = on_notice  # told of trouble that may yet pass
         self._version = f"gtts {gtts.__version__}"
         self._google_base = _translate_url(tld=self.settings.tld)  # https://translate.google.com/
         if base_url is not None:
@@ -229,6 +243,11 @@ class GoogleEngine:
                     raise
                 consumed = needed
                 yield self._join(parts)
+        except BaseException as exc:
+            if not isinstance(exc, Exception):  # stopped (SIGTERM, Ctrl-C, consumer gone)
+                run.stop.set()
+                run.cut()  # no answer is waited for (after a failure, those due are cached)
+            raise
         finally:
             run.stop.set()
             for future in futures:
@@ -266,6 +285,7 @@ class _Run:
         self.settings = engine.settings
         self.stop = threading.Event()
         self.reached = threading.Event()  # set once Google answered anything at all
+        self._noticed = False  # the user was told Google is not answering
         self._limiter = _RateLimiter(self.settings.requests_per_second)
         self._slots = threading.BoundedSemaphore(self.settings.concurrency)  # in flight
         self._prober: int | None = None  # the thread whose requests probe the host
@@ -274,10 +294,32 @@ class _Run:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
+        self._flying: set[_Deadline] = set()  # the requests in flight
 
     def close(self) -> None:
         for session in self._sessions:
             session.close()
+
+    def cut(self) -> None:
+        """End every request in flight now (the run stopped): nobody waits for them."""
+        with self._lock:
+            flying = list(self._flying)
+        for deadline in flying:
+            deadline.expire()
+
+    @contextlib.contextmanager
+    def _in_flight(self, deadline: _Deadline) -> Iterator[None]:
+        """Run a request under `deadline`, which `cut` can end early."""
+        with self._lock:
+            self._flying.add(deadline)
+        try:
+            with deadline:
+                if self.stop.is_set():  # stopped since it was checked: `cut` missed it
+                    deadline.expire()
+                yield
+        finally:
+            with self._lock:
+                self._flying.discard(deadline)
 
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
@@ -350,7 +392,7 @@ class _Run:
         url, body, headers = self._prepare(text)
         attempt = 0
         while True:
-            response, problem, unreachable = self._send(url, body, headers)
+            response, problem, trouble = self._send(url, body, headers)
             retry_after: float | None = None
             if response is not None:
                 status = response.status_code
@@ -366,45 +408,48 @@ class _Run:
                 else:
                     raise _refused(status, str(response.reason), self.engine.base_url)
             attempt += 1
-            self._give_up_or_wait(text, attempt, problem, unreachable, retry_after)
+            self._give_up_or_wait(text, attempt, problem, trouble, retry_after)
 
     def _send(
         self, url: str, body: Any, headers: dict[str, str]
-    ) -> tuple[requests.Response | None, str, bool]:
+    ) -> tuple[requests.Response | None, str, Trouble]:
         """One request, holding one of the `concurrency` slots only while it is in flight
-        (not while its answer is decoded or a retry waits): (response, problem, unreachable).
+        (not while its answer is decoded or a retry waits): (response, problem, trouble).
         """
-        timeout = (min(CONNECT_TIMEOUT, self.settings.timeout), self.settings.timeout)
-        deadline = _Deadline(self.settings.timeout)  # for the whole request, not each read
+        limit = self.settings.timeout
         if not self.reached.is_set():
             self._wait_for_probe()
+            limit = min(limit, PROBE_TIMEOUT)  # the first answer: a held connection shows soon
+        timeout = (min(CONNECT_TIMEOUT, limit), limit)
+        deadline = _Deadline(limit)  # for the whole request, not each read
         self._acquire(self._slots)
         try:
             if self.stop.is_set():
                 raise _StoppedError
             self._limiter.wait(self.stop)
             self.engine._count(requests=1)
-            with deadline:
+            with self._in_flight(deadline):
                 response = self._session().post(url, data=body, headers=headers, timeout=timeout)
                 response.content  # noqa: B018 (read the whole body while the slot is held)
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-            if deadline.expired:  # cut off: the answer came too slowly
-                return None, f"no complete answer within {self.settings.timeout:g} s", False
             # refused, unknown host or no connection in time: Google may be unreachable;
             # a reset: it was reached, but this answer failed
-            return None, f"connection failed ({_reason(exc)})", _cannot_connect(exc)
+            trouble = _connect_trouble(exc)
+            if trouble != "unreachable" and (deadline.expired or _read_timed_out(exc)):
+                return self._stalled("no complete answer", limit)  # too slow
+            return None, f"connection failed ({_reason(exc)})", trouble
         except requests.Timeout:
-            return None, f"no answer within {self.settings.timeout:g} s", False
+            return self._stalled("no answer", limit)
         except requests.RequestException as exc:
             if deadline.expired:
-                return None, f"no complete answer within {self.settings.timeout:g} s", False
+                return self._stalled("no complete answer", limit)
             raise NetworkError(
                 f"cannot send a request to Google's voice at {self.engine.base_url}: {exc}"
             ) from exc
         finally:
             self._slots.release()
         self.reached.set()
-        return response, "", False
+        return response, "", ""
 
     def _wait_for_probe(self) -> None:
         """Until the host has answered once, only one thread sends (its retries too): the
@@ -418,19 +463,43 @@ class _Run:
             if self.stop.is_set():
                 raise _StoppedError
 
+    def _stalled(self, what: str, limit: float) -> tuple[None, str, Trouble]:
+        """A request that waited `limit` seconds in vain. The user is told at once (once
+        an episode), not only when it is given up; a short wait passes unsaid."""
+        if self.stop.is_set():  # cut off because the run stopped, not by Google
+            raise _StoppedError
+        problem = f"{what} within {limit:g} s"
+        with self._lock:
+            tell = limit >= NOTICE_AFTER and not self._noticed
+            self._noticed |= tell
+        if tell and self.engine._on_notice is not None:
+            host = self.engine.base_url
+            self.engine._on_notice(
+                f"Google's voice at {host} is not answering ({problem}); still trying ..."
+            )
+        return None, problem, "stalled"
+
     def _acquire(self, lock: threading.BoundedSemaphore) -> None:
         while not lock.acquire(timeout=0.05):
             if self.stop.is_set():
                 raise _StoppedError
 
     def _give_up_or_wait(
-        self, text: str, attempt: int, problem: str, unreachable: bool, retry_after: float | None
+        self, text: str, attempt: int, problem: str, trouble: Trouble, retry_after: float | None
     ) -> None:
         host = self.engine.base_url
-        if unreachable and not self.reached.is_set() and attempt >= PROBE_ATTEMPTS:
+        if self.stop.is_set():
+            raise _StoppedError
+        if trouble and not self.reached.is_set() and attempt >= PROBE_ATTEMPTS:
+            if trouble == "unreachable":
+                raise NetworkError(
+                    f"cannot reach Google's voice at {host}: {problem}",
+                    hint="no internet connection, or Google is blocked on this network",
+                )
             raise NetworkError(
-                f"cannot reach Google's voice at {host}: {problem}",
-                hint="no internet connection, or Google is blocked on this network",
+                f"Google's voice at {host} is not answering ({attempt} attempts; last: {problem})",
+                hint="something on the way takes the connection and holds it: a Wi-Fi login "
+                "page (captive portal), a proxy or a firewall; open a web page to check",
             )
         if attempt > self.settings.retries:
             raise NetworkError(
@@ -487,7 +556,7 @@ class _Deadline:
 
     def __enter__(self) -> _Deadline:
         _current.deadline = self
-        self._timer = threading.Timer(self.seconds, self._expire)
+        self._timer = threading.Timer(self.seconds, self.expire)
         self._timer.daemon = True
         self._timer.start()
         return self
@@ -507,7 +576,8 @@ class _Deadline:
         if expired:
             _cut(connection)
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
+        """Cut the request off now (its time is up, or the run stopped)."""
         with self._lock:
             if self._finished:
                 return
@@ -602,14 +672,21 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         stack += [e for e in (*linked, *current.args) if isinstance(e, BaseException)]
 
 
-def _cannot_connect(exc: BaseException) -> bool:
-    """No connection was made at all (refused, no such host, connect timeout)."""
+def _connect_trouble(exc: BaseException) -> Trouble:
+    """Whether no connection was made at all ("unreachable": refused, no such host, a
+    connect timeout) or one was, and then failed ("": a reset)."""
     from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
-    return any(
-        isinstance(e, NewConnectionError | ConnectTimeoutError | requests.ConnectTimeout)
-        for e in _causes(exc)
-    )
+    cannot = (NewConnectionError, ConnectTimeoutError, requests.ConnectTimeout)
+    return "unreachable" if any(isinstance(e, cannot) for e in _causes(exc)) else ""
+
+
+def _read_timed_out(exc: BaseException) -> bool:
+    """A read waited longer than its timeout (requests reports one in the middle of a body
+    as a connection error)."""
+    from urllib3.exceptions import ReadTimeoutError
+
+    return any(isinstance(e, ReadTimeoutError) for e in _causes(exc))
 
 
 def _reason(exc: Exception) -> str:
