@@ -20,7 +20,7 @@ from suaraberita.errors import ConfigError, ExitStatus
 from suaraberita.settings import Settings, find_settings, load_settings
 from tests.conftest import MARKDOWN_ARTICLE, PASTED_ARTICLE
 
-BASE = "https://pod.contoh.id/kabar/"
+BASE = "https://pod.kabarkota.id/kabar/"  # not an example domain: feed check passes
 NS = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
     "podcast": "https://podcastindex.org/namespace/1.0",
@@ -116,7 +116,7 @@ def test_channel_tags(site: Path) -> None:
     assert self_link is not None
     assert self_link.get("href") == BASE + "feed.xml"
     expected = uuid.uuid5(
-        uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"), "pod.contoh.id/kabar/feed.xml"
+        uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"), "pod.kabarkota.id/kabar/feed.xml"
     )
     assert channel.findtext("podcast:guid", namespaces=NS) == str(expected)
 

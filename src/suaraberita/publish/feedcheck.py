@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -31,12 +32,60 @@ def check_feed(output: Path, podcast: Podcast) -> list[str]:
     channel = root.find("channel")
     if root.tag != "rss" or root.get("version") != "2.0" or channel is None:
         return ["feed.xml is not an RSS 2.0 document with a channel"]
-    problems = _check_channel(channel, output, podcast)
+    problems = _check_publishable(podcast) + _check_channel(channel, output, podcast)
     guids: set[str] = set()
     for number, item in enumerate(channel.findall("item"), start=1):
         label = f"item {number} ({_text(item, 'title') or 'untitled'})"
         problems += [f"{label}: {p}" for p in _check_item(item, output, podcast, guids)]
     return problems
+
+
+# Hosts no listener can reach, and the example domains of the docs and the starter.
+_LOCAL_HOSTS = {"localhost", "0.0.0.0"}
+_EXAMPLE_SUFFIXES = (".localhost", ".local", ".test", ".example", ".invalid", ".internal")
+_EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org", "contoh.id")
+
+
+def _check_publishable(podcast: Podcast) -> list[str]:
+    """Settings a feed cannot go live with, each with what to set."""
+    problems = []
+    host = (urlsplit(podcast.base_url).hostname or "").rstrip(".").lower()
+    if _unreachable(host):
+        problems.append(
+            f"podcast.base_url is {podcast.base_url}: listeners cannot reach {host}; set it "
+            "in suaraberita.toml to the address the output folder will be published at"
+        )
+    elif host.endswith(_EXAMPLE_SUFFIXES) or any(
+        host == domain or host.endswith("." + domain) for domain in _EXAMPLE_DOMAINS
+    ):
+        problems.append(
+            f"podcast.base_url is {podcast.base_url}, an example address; set it in "
+            "suaraberita.toml to the address the output folder will be published at"
+        )
+    defaults = Podcast()
+    for name in ("title", "author", "description"):
+        if getattr(podcast, name) == getattr(defaults, name):
+            problems.append(
+                f"podcast.{name} is the default {getattr(defaults, name)!r}; set your "
+                f"show's {name} in suaraberita.toml"
+            )
+    return problems
+
+
+def _unreachable(host: str) -> bool:
+    """Loopback, private, link-local or unspecified: only this machine or network."""
+    if host in _LOCAL_HOSTS:
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return (
+        address.is_loopback
+        or address.is_private
+        or address.is_link_local
+        or (address.is_unspecified)
+    )
 
 
 def _check_channel(channel: ET.Element, output: Path, podcast: Podcast) -> list[str]:
@@ -52,7 +101,9 @@ def _check_channel(channel: ET.Element, output: Path, podcast: Podcast) -> list[
     if owner is None or not _text(owner, "itunes:name"):
         problems.append("channel has no itunes:owner with a name")
     elif not _text(owner, "itunes:email"):
-        problems.append("itunes:owner has no email (set podcast.email): Apple asks for one")
+        problems.append(
+            "itunes:owner has no email: Apple asks for one; set podcast.email in suaraberita.toml"
+        )
     image = channel.find("itunes:image", _NS)
     href = image.get("href", "") if image is not None else ""
     problems += _check_cover(href, output, podcast)
@@ -81,7 +132,10 @@ def _check_cover(href: str, output: Path, podcast: Podcast) -> list[str]:
     except ConfigError as exc:
         return [str(exc)]
     if cover.width != cover.height or not MIN_SIDE <= cover.width <= MAX_SIDE:
-        return [f"cover is {cover.width}x{cover.height}: Apple wants a square of 1400-3000 px"]
+        return [
+            f"cover is {cover.width}x{cover.height}: Apple wants a square of 1400-3000 px; "
+            "set podcast.image in suaraberita.toml to such a PNG or JPEG"
+        ]
     return []
 
 
