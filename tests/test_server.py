@@ -49,7 +49,7 @@ TYPES = {
     "/ep.mp3": "audio/mpeg",
     "/ep.vtt": "text/vtt; charset=utf-8",
     "/ep.srt": "application/x-subrip; charset=utf-8",
-    "/ep.chapters.json": "application/json",
+    "/ep.chapters.json": "application/json+chapters",
     "/cover.png": "image/png",
     "/cover.jpg": "image/jpeg",
     "/assets/site.css": "text/css; charset=utf-8",
@@ -183,6 +183,34 @@ def test_content_types(server: Serving, target: str, content_type: str) -> None:
     assert body == expected
     assert headers["Content-Length"] == str(len(expected))
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+CORS_TARGETS = ("/feed.xml", "/ep.mp3", "/inside.mp3", "/ep.chapters.json", "/ep.vtt", "/ep.srt")
+ORIGIN = {"Origin": "https://pemutar.example"}
+
+
+def test_feed_and_media_allow_any_origin(server: Serving) -> None:
+    """In-browser players on other sites read the feed, audio, chapters and transcripts
+    (Podcasting 2.0 asks for CORS); pages, styles and scripts stay same-origin."""
+    for target in TYPES:
+        for method in ("GET", "HEAD"):
+            status, headers, _ = _get(server.port, target, method, ORIGIN)
+            assert status == 200
+            allowed = headers.get("Access-Control-Allow-Origin")
+            assert allowed == ("*" if target in CORS_TARGETS else None), (target, method)
+            if allowed:
+                exposed = headers["Access-Control-Expose-Headers"]
+                assert set(exposed.split(", ")) >= {"Content-Range", "Accept-Ranges", "ETag"}
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [({"Range": "bytes=0-9"}, 206), ({"Range": "bytes=99999-"}, 416)],
+)
+def test_ranges_allow_any_origin(server: Serving, headers: dict[str, str], status: int) -> None:
+    answer = _get(server.port, "/ep.mp3", headers={**ORIGIN, **headers})
+    assert answer[0] == status
+    assert answer[1]["Access-Control-Allow-Origin"] == "*"
 
 
 def test_head_answers_like_get_without_a_body(server: Serving) -> None:

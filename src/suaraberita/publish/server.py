@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
@@ -41,13 +41,20 @@ CONTENT_TYPES = {
     ".xml": "application/rss+xml; charset=utf-8",
     ".vtt": "text/vtt; charset=utf-8",
     ".srt": "application/x-subrip; charset=utf-8",
+    ".chapters.json": "application/json+chapters",  # as Podcasting 2.0 names it
     ".json": "application/json",
     ".png": "image/png",
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
 }
 # Pages and the feed change on every narration; media files are replaced, never edited.
-REVALIDATE = {".html", ".xml", ".json", ".vtt", ".srt", ".css", ".js"}
+REVALIDATE = {".html", ".xml", ".chapters.json", ".json", ".vtt", ".srt", ".css", ".js"}
+# What an in-browser player on another site fetches: Podcasting 2.0 asks for CORS on these.
+CORS = {".xml", ".mp3", ".chapters.json", ".vtt", ".srt"}
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "Content-Length, Content-Range, Accept-Ranges, ETag",
+}
 CHUNK = 64 * 1024
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]"}
 _RANGE = re.compile(r"bytes=([0-9]*)-([0-9]*)")
@@ -95,6 +102,18 @@ def resolve(root: Path, target: str) -> Path:
     if not real.is_file():
         raise NotServedError(HTTPStatus.NOT_FOUND)
     return real
+
+
+def file_kind(name: str) -> str:
+    """The key of CONTENT_TYPES a file name falls under: its last two suffixes when the
+    table has them ('.chapters.json'), else its last one.
+
+    >>> file_kind("ep.chapters.json"), file_kind("EP.MP3"), file_kind("a.b.json"), file_kind("x")
+    ('.chapters.json', '.mp3', '.json', '')
+    """
+    suffixes = [suffix.lower() for suffix in PurePath(name).suffixes]
+    two = "".join(suffixes[-2:])
+    return two if two in CONTENT_TYPES else "".join(suffixes[-1:])
 
 
 def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
@@ -236,10 +255,13 @@ class Handler(BaseHTTPRequestHandler):
     ) -> None:
         size = stat.st_size
         tag = etag(stat)
+        kind = file_kind(path.name)
+        cors = CORS_HEADERS if kind in CORS else {}
         if tag in _tags(self.headers.get("If-None-Match")):
             self.send_response(HTTPStatus.NOT_MODIFIED)
             self.send_header("ETag", tag)
             self.send_header("Content-Length", "0")
+            self._send_headers(cors)
             self.end_headers()
             return
         wanted = self.headers.get("Range")
@@ -252,20 +274,21 @@ class Handler(BaseHTTPRequestHandler):
             self._error(
                 HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
                 body,
-                {"Content-Range": f"bytes */{size}"},
+                {**cors, "Content-Range": f"bytes */{size}"},
             )
             return
         first, last = span if span else (0, size - 1)
         self.send_response(HTTPStatus.PARTIAL_CONTENT if span else HTTPStatus.OK)
-        self.send_header("Content-Type", CONTENT_TYPES[path.suffix.lower()])
+        self.send_header("Content-Type", CONTENT_TYPES[kind])
         self.send_header("Content-Length", str(max(0, last - first + 1)))
         self.send_header("Accept-Ranges", "bytes")
         if span:
             self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
         self.send_header("ETag", tag)
         self.send_header("Last-Modified", email.utils.formatdate(stat.st_mtime, usegmt=True))
-        if path.suffix.lower() in REVALIDATE:
+        if kind in REVALIDATE:
             self.send_header("Cache-Control", "no-cache")
+        self._send_headers(cors)
         self._safety_headers()
         self.end_headers()
         if body and last >= first:
@@ -277,12 +300,15 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(text)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
+        self._send_headers(headers or {})
         self._safety_headers()
         self.end_headers()
         if body:
             self.wfile.write(text)
+
+    def _send_headers(self, headers: dict[str, str]) -> None:
+        for name, value in headers.items():
+            self.send_header(name, value)
 
     def _safety_headers(self) -> None:
         self.send_header("X-Content-Type-Options", "nosniff")
