@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import email.utils
 import io
+import math
 import os
 import re
 import socket
@@ -20,6 +21,8 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC
+from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePath
@@ -58,6 +61,7 @@ CORS_HEADERS = {
 CHUNK = 64 * 1024
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]"}
 _RANGE = re.compile(r"bytes=([0-9]*)-([0-9]*)")
+MAX_DATE = 64  # the longest HTTP-date is 29 characters
 MAX_BODY = 64 * 1024  # GET and HEAD have no use for a body: a small one is read and dropped
 
 
@@ -157,6 +161,102 @@ def etag(stat: os.stat_result) -> str:
     return f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
 
 
+@dataclass(frozen=True)
+class Validators:
+    """What conditional requests compare a file by."""
+
+    etag: str
+    modified: int  # Last-Modified, in whole seconds since the epoch; never later than now
+    # The second of `modified` is over, so the file cannot have changed twice within it
+    # unseen: only then is the date a strong validator (RFC 9110 section 8.8.2.2).
+    strong_date: bool
+
+    @classmethod
+    def of(cls, stat: os.stat_result, now: float) -> Validators:
+        second, current = stat.st_mtime_ns // 1_000_000_000, math.floor(now)
+        return cls(etag(stat), min(second, current), second < current)
+
+    def headers(self, kind: str) -> dict[str, str]:
+        """ETag, Last-Modified and caching: sent with 200, 206 and 304 alike."""
+        headers = {
+            "ETag": self.etag,
+            "Last-Modified": email.utils.formatdate(self.modified, usegmt=True),
+        }
+        if kind in REVALIDATE:
+            headers["Cache-Control"] = "no-cache"
+        return headers
+
+
+def http_date(value: str | None) -> int | None:
+    """Seconds since the epoch of an HTTP-date; None for a missing or unreadable one, which
+    a condition then ignores.
+
+    >>> http_date("Sun, 06 Nov 1994 08:49:37 GMT"), http_date("Sunday, 06-Nov-94 08:49:37 GMT")
+    (784111777, 784111777)
+    >>> http_date("Sun Nov  6 08:49:37 1994"), http_date("yesterday"), http_date("9" * 5000)
+    (784111777, None, None)
+    >>> http_date("Tue, 99 Foo 99999999999 99:99:99 GMT"), http_date("\\x00\\x01"), http_date(None)
+    (None, None, None)
+    """
+    if value is None or len(value) > MAX_DATE or not value.isascii():
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value.strip())
+        return int(parsed.replace(tzinfo=parsed.tzinfo or UTC).timestamp())
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def tag_listed(header: str, tag: str, weak: bool) -> bool:
+    """Whether an If-Match (strong comparison) or If-None-Match (weak) list names `tag`;
+    '*' names any file there is.
+
+    >>> tag_listed('"a", W/"b"', '"b"', weak=True), tag_listed('W/"b"', '"b"', weak=False)
+    (True, False)
+    >>> tag_listed("*", '"b"', weak=False), tag_listed('"a",,', '"b"', weak=True)
+    (True, False)
+    """
+    for listed in header.split(","):
+        listed = listed.strip()
+        if listed in ("*", tag) or (weak and listed.removeprefix("W/") == tag):
+            return True
+    return False
+
+
+def precondition(headers: Message, file: Validators) -> HTTPStatus | None:
+    """The answer the conditions of a GET or HEAD for an existing file call for (412 or
+    304), or None to send it; evaluated in the order of RFC 9110 section 13.2.2."""
+    if_match = headers.get("If-Match")
+    if if_match is not None:
+        if not tag_listed(if_match, file.etag, weak=False):
+            return HTTPStatus.PRECONDITION_FAILED
+    elif (since := http_date(headers.get("If-Unmodified-Since"))) is not None:
+        if file.modified > since:
+            return HTTPStatus.PRECONDITION_FAILED
+    if_none_match = headers.get("If-None-Match")
+    if if_none_match is not None:  # If-Modified-Since is then ignored
+        return HTTPStatus.NOT_MODIFIED if tag_listed(if_none_match, file.etag, True) else None
+    since = http_date(headers.get("If-Modified-Since"))
+    if since is not None and file.modified <= since:
+        return HTTPStatus.NOT_MODIFIED
+    return None
+
+
+def range_asked(headers: Message, file: Validators) -> str | None:
+    """The Range header to honour: None when If-Range names another version of the file,
+    which is then sent whole (RFC 9110 section 13.1.5). A weak tag never matches, a date
+    only when it is Last-Modified and that is strong."""
+    wanted, condition = headers.get("Range"), headers.get("If-Range")
+    if wanted is None or condition is None:
+        return wanted
+    condition = condition.strip()
+    if condition.startswith(('"', "W/")):
+        same = condition == file.etag
+    else:
+        same = file.strong_date and http_date(condition) == file.modified
+    return wanted if same else None
+
+
 class _Deadline(io.RawIOBase):
     """The reading side of a connection, where a whole request must arrive by `deadline`.
 
@@ -254,22 +354,18 @@ class Handler(BaseHTTPRequestHandler):
         self, path: Path, handle: io.BufferedIOBase, stat: os.stat_result, body: bool
     ) -> None:
         size = stat.st_size
-        tag = etag(stat)
         kind = file_kind(path.name)
+        file = Validators.of(stat, time.time())
         cors = CORS_HEADERS if kind in CORS else {}
-        if tag in _tags(self.headers.get("If-None-Match")):
-            self.send_response(HTTPStatus.NOT_MODIFIED)
-            self.send_header("ETag", tag)
-            self.send_header("Content-Length", "0")
-            self._send_headers(cors)
-            self.end_headers()
+        refused = precondition(self.headers, file)
+        if refused is HTTPStatus.NOT_MODIFIED:
+            self._not_modified({**file.headers(kind), **cors})
             return
-        wanted = self.headers.get("Range")
-        if_range = self.headers.get("If-Range")
-        if if_range is not None and if_range.strip() != tag:
-            wanted = None  # the file changed since the client's first part: send it whole
+        if refused is not None:
+            self._error(refused, body, cors)
+            return
         try:
-            span = byte_range(wanted, size)
+            span = byte_range(range_asked(self.headers, file), size)
         except NotServedError:
             self._error(
                 HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
@@ -284,16 +380,19 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Accept-Ranges", "bytes")
         if span:
             self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
-        self.send_header("ETag", tag)
-        self.send_header("Last-Modified", email.utils.formatdate(stat.st_mtime, usegmt=True))
-        if kind in REVALIDATE:
-            self.send_header("Cache-Control", "no-cache")
-        self._send_headers(cors)
+        self._send_headers({**file.headers(kind), **cors})
         self._safety_headers()
         self.end_headers()
         if body and last >= first:
             handle.seek(first)
             _copy(handle, self.wfile, last - first + 1)
+
+    def _not_modified(self, headers: dict[str, str]) -> None:
+        """304 with the validators and caching headers only: no Content-Length or -Type,
+        which would describe an empty body (RFC 9110 section 15.4.5)."""
+        self.send_response(HTTPStatus.NOT_MODIFIED)
+        self._send_headers(headers)
+        self.end_headers()
 
     def _error(self, status: HTTPStatus, body: bool, headers: dict[str, str] | None = None) -> None:
         text = f"{status.value} {status.phrase}\n".encode()
@@ -404,12 +503,6 @@ def base_url_mismatch(base_url: str, host: str, port: int) -> Mismatch | None:
     if wanted == host.lower() or (wanted in LOOPBACK and host in LOOPBACK):
         return None
     return mismatch
-
-
-def _tags(header: str | None) -> set[str]:
-    if not header:
-        return set()
-    return {tag.strip().removeprefix("W/") for tag in header.split(",")}
 
 
 def _copy(source: io.BufferedIOBase, target: io.BufferedIOBase, count: int) -> None:
