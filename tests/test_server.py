@@ -391,6 +391,64 @@ def test_a_date_is_a_strong_validator_once_its_second_is_over() -> None:
     assert (ahead.modified, ahead.strong_date) == (999_999_990, False)  # never in the future
 
 
+ALLOW = "GET, HEAD, OPTIONS"
+PREFLIGHT = {
+    **ORIGIN,
+    "Access-Control-Request-Method": "GET",
+    "Access-Control-Request-Headers": "range",
+}
+
+
+def test_cors_preflight(server: Serving) -> None:
+    """A player on another site that asks for a range first sends OPTIONS: it got 501."""
+    for target in CORS_TARGETS:
+        status, headers, body = _get(server.port, target, "OPTIONS", PREFLIGHT)
+        assert (status, body) == (204, b""), target
+        assert headers["Access-Control-Allow-Origin"] == "*"
+        assert headers["Access-Control-Allow-Methods"] == "GET, HEAD"
+        assert headers["Access-Control-Allow-Headers"] == "Range"
+        assert headers["Allow"] == ALLOW
+        assert "Content-Length" not in headers  # never on a 204
+    status, headers, _ = _get(server.port, "/ep.html", "OPTIONS", PREFLIGHT)
+    assert (status, headers["Allow"]) == (204, ALLOW)
+    assert "Access-Control-Allow-Origin" not in headers
+    assert _get(server.port, "/tiada.mp3", "OPTIONS", PREFLIGHT)[0] == 404
+    status, answer = _raw(server.port, "OPTIONS * HTTP/1.1")
+    assert status == 204
+    assert f"\r\nAllow: {ALLOW}\r\n".encode() in answer
+    options = b"OPTIONS /ep.mp3 HTTP/1.1\r\nHost: x\r\n\r\n"
+    assert _exchange(server.port, options + FOLLOWING) == [
+        b"HTTP/1.1 204 No Content",
+        b"HTTP/1.1 200 OK",
+    ]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "TRACE"])
+def test_methods_that_would_change_the_folder_are_not_allowed(server: Serving, method: str) -> None:
+    """They got 501 Not Implemented, as if HTTP had no such method, and no Allow header."""
+    status, headers, body = _get(server.port, "/ep.mp3", method)
+    assert (status, body) == (405, b"405 Method Not Allowed\n")
+    assert headers["Allow"] == ALLOW
+    assert _get(server.port, "/tiada.mp3", method)[0] == 405
+    assert _get(server.port, "/ep.mp3", "GET")[2] == AUDIO  # untouched
+
+
+def test_connect_is_not_allowed(server: Serving) -> None:
+    status, answer = _raw(server.port, "CONNECT contoh.id:443 HTTP/1.1")
+    assert status == 405
+    assert f"\r\nAllow: {ALLOW}\r\n".encode() in answer
+
+
+def test_a_refused_body_is_not_taken_for_the_next_request(server: Serving) -> None:
+    """A body we can skip is read and dropped; one we cannot closes the connection."""
+    post = f"POST /ep.vtt HTTP/1.1\r\nHost: x\r\nContent-Length: {len(SMUGGLED)}\r\n\r\n"
+    answers = _exchange(server.port, post.encode() + SMUGGLED + FOLLOWING)
+    assert answers == [b"HTTP/1.1 405 Method Not Allowed", b"HTTP/1.1 200 OK"]
+    put = b"PUT /ep.mp3 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+    answers = _exchange(server.port, put + b"5\r\nhello\r\n0\r\n\r\n" + FOLLOWING)
+    assert answers == [b"HTTP/1.1 405 Method Not Allowed"]
+
+
 @pytest.mark.parametrize(
     "target",
     [

@@ -1,12 +1,14 @@
 """`suaraberita serve`: the output folder over HTTP, as a podcast app needs it.
 
 Standard library only. GET and HEAD, single byte ranges (206, 416), ETag and
-Last-Modified; only site, feed and media files by extension, never a dotfile (the lock
-file, temporary files), the episode store, a directory listing, or anything outside the
-folder (`..`, encoded slashes, symlinks pointing out). A request must arrive whole within
-`Handler.timeout`; a body on GET or HEAD is read and dropped (at most MAX_BODY bytes, no
-transfer codings); every number read from a request has a ceiling; what is logged goes
-through `terminal.printable`.
+Last-Modified with the conditional requests of RFC 9110 (304, 412, If-Range); OPTIONS, and
+CORS for what in-browser players fetch (feed, MP3s, chapters, transcripts); 405 for
+methods that would change the folder. Only site, feed and media files by extension,
+never a dotfile (the lock file, temporary files), the episode store, a directory listing,
+or anything outside the folder (`..`, encoded slashes, symlinks pointing out). A request
+must arrive whole within `Handler.timeout`; a body on GET or HEAD is read and dropped (at
+most MAX_BODY bytes, no transfer codings); every number read from a request has a
+ceiling; what is logged goes through `terminal.printable`.
 """
 
 from __future__ import annotations
@@ -58,6 +60,13 @@ CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "Content-Length, Content-Range, Accept-Ranges, ETag",
 }
+PREFLIGHT_HEADERS = {
+    **CORS_HEADERS,
+    "Access-Control-Allow-Methods": "GET, HEAD",
+    "Access-Control-Allow-Headers": "Range",
+    "Access-Control-Max-Age": "86400",
+}
+ALLOW = "GET, HEAD, OPTIONS"
 CHUNK = 64 * 1024
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]"}
 _RANGE = re.compile(r"bytes=([0-9]*)-([0-9]*)")
@@ -312,11 +321,36 @@ class Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._answer(body=False)
 
-    def _answer(self, body: bool) -> None:
+    def do_OPTIONS(self) -> None:
+        """The methods there are; for the feed and media files also the answer to a CORS
+        preflight, so that a player on another site may ask for a range."""
+        if not self._take_body():
+            return
+        if self.path == "*":
+            self._no_content({"Allow": ALLOW})
+            return
+        try:
+            path = resolve(self.server.root, self.path)
+        except NotServedError as refused:
+            self._error(refused.status, True)
+            return
+        cors = PREFLIGHT_HEADERS if file_kind(path.name) in CORS else {}
+        self._no_content({"Allow": ALLOW, **cors})
+
+    def _not_allowed(self) -> None:
+        """405 for a method that would change the folder or tunnel through the server."""
+        headers = {"Allow": ALLOW}
         try:
             self._drop_body()
-        except NotServedError as refused:
-            self._error(refused.status, body, {"Connection": "close"})
+        except NotServedError:
+            headers["Connection"] = "close"  # a body we cannot skip must not be read as a request
+        self._error(HTTPStatus.METHOD_NOT_ALLOWED, True, headers)
+
+    # http.server's names; a method it finds no do_ for (unknown to HTTP) gets 501.
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_TRACE = do_CONNECT = _not_allowed  # noqa: N815
+
+    def _answer(self, body: bool) -> None:
+        if not self._take_body():
             return
         try:
             path = resolve(self.server.root, self.path)
@@ -329,6 +363,15 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # the client went away (players often do)
         except OSError:
             self._error(HTTPStatus.NOT_FOUND, body)
+
+    def _take_body(self) -> bool:
+        """Drop the request's body; False, once answered, for a body that cannot be."""
+        try:
+            self._drop_body()
+        except NotServedError as refused:
+            self._error(refused.status, self.command != "HEAD", {"Connection": "close"})
+            return False
+        return True
 
     def _drop_body(self) -> None:
         """Read and drop a request's body, so that it is not taken for the next request.
@@ -392,6 +435,12 @@ class Handler(BaseHTTPRequestHandler):
         which would describe an empty body (RFC 9110 section 15.4.5)."""
         self.send_response(HTTPStatus.NOT_MODIFIED)
         self._send_headers(headers)
+        self.end_headers()
+
+    def _no_content(self, headers: dict[str, str]) -> None:
+        self.send_response(HTTPStatus.NO_CONTENT)  # which has no Content-Length
+        self._send_headers(headers)
+        self._safety_headers()
         self.end_headers()
 
     def _error(self, status: HTTPStatus, body: bool, headers: dict[str, str] | None = None) -> None:
