@@ -244,7 +244,7 @@ def precondition(headers: Message, file: Validators) -> HTTPStatus | None:
             return HTTPStatus.PRECONDITION_FAILED
     if_none_match = headers.get("If-None-Match")
     if if_none_match is not None:  # If-Modified-Since is then ignored
-        return HTTPStatus.NOT_MODIFIED if tag_listed(if_none_match, file.etag, True) else None
+        return HTTPStatus.NOT_MODIFIED if tag_listed(if_none_match, file.etag, weak=True) else None
     since = http_date(headers.get("If-Modified-Since"))
     if since is not None and file.modified <= since:
         return HTTPStatus.NOT_MODIFIED
