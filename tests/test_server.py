@@ -3,6 +3,7 @@ asked with http.client and raw sockets (so '..' reaches the server as written)."
 
 from __future__ import annotations
 
+import email.utils
 import http.client
 import os
 import re
@@ -15,11 +16,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from suaraberita.errors import ExitStatus
-from suaraberita.publish.server import Handler, Server
+from suaraberita.publish.server import Handler, Server, Validators
 
 AUDIO = bytes(range(256)) * 40  # 10240 bytes, every offset recognisable
 SECRET = b"rahasia di luar folder"
@@ -49,13 +51,17 @@ TYPES = {
     "/ep.mp3": "audio/mpeg",
     "/ep.vtt": "text/vtt; charset=utf-8",
     "/ep.srt": "application/x-subrip; charset=utf-8",
-    "/ep.chapters.json": "application/json",
+    "/ep.chapters.json": "application/json+chapters",
     "/cover.png": "image/png",
     "/cover.jpg": "image/jpeg",
     "/assets/site.css": "text/css; charset=utf-8",
     "/assets/site.js": "text/javascript; charset=utf-8",
     "/inside.mp3": "audio/mpeg",  # a symlink to a file of the folder
 }
+# Every file's modification time: a quarter second into the second of Last-Modified.
+MODIFIED = "Mon, 30 Nov 2026 08:00:00 GMT"
+EARLIER = "Mon, 30 Nov 2026 07:59:59 GMT"
+LATER = "Mon, 30 Nov 2026 08:00:01 GMT"
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,8 @@ def _folder(root: Path) -> Path:
     for name, data in FILES.items():
         (output / name).parent.mkdir(parents=True, exist_ok=True)
         (output / name).write_bytes(data)
+        mtime = email.utils.parsedate_to_datetime(MODIFIED).timestamp() + 0.25
+        os.utime(output / name, (mtime, mtime))
     (output / "leak.mp3").symlink_to(root / "secret.mp3")
     (output / "leak-dir").symlink_to(root)
     (output / "inside.mp3").symlink_to(output / "ep.mp3")
@@ -185,6 +193,34 @@ def test_content_types(server: Serving, target: str, content_type: str) -> None:
     assert headers["X-Content-Type-Options"] == "nosniff"
 
 
+CORS_TARGETS = ("/feed.xml", "/ep.mp3", "/inside.mp3", "/ep.chapters.json", "/ep.vtt", "/ep.srt")
+ORIGIN = {"Origin": "https://pemutar.example"}
+
+
+def test_feed_and_media_allow_any_origin(server: Serving) -> None:
+    """In-browser players on other sites read the feed, audio, chapters and transcripts
+    (Podcasting 2.0 asks for CORS); pages, styles and scripts stay same-origin."""
+    for target in TYPES:
+        for method in ("GET", "HEAD"):
+            status, headers, _ = _get(server.port, target, method, ORIGIN)
+            assert status == 200
+            allowed = headers.get("Access-Control-Allow-Origin")
+            assert allowed == ("*" if target in CORS_TARGETS else None), (target, method)
+            if allowed:
+                exposed = headers["Access-Control-Expose-Headers"]
+                assert set(exposed.split(", ")) >= {"Content-Range", "Accept-Ranges", "ETag"}
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [({"Range": "bytes=0-9"}, 206), ({"Range": "bytes=99999-"}, 416)],
+)
+def test_ranges_allow_any_origin(server: Serving, headers: dict[str, str], status: int) -> None:
+    answer = _get(server.port, "/ep.mp3", headers={**ORIGIN, **headers})
+    assert answer[0] == status
+    assert answer[1]["Access-Control-Allow-Origin"] == "*"
+
+
 def test_head_answers_like_get_without_a_body(server: Serving) -> None:
     status, headers, body = _get(server.port, "/ep.mp3", "HEAD")
     assert status == 200
@@ -237,13 +273,180 @@ def test_ranges_we_do_not_take_send_the_whole_file(server: Serving, header: str)
     assert (status, body) == (200, AUDIO)
 
 
-def test_conditional_requests(server: Serving) -> None:
-    tag = _get(server.port, "/ep.mp3", "HEAD")[1]["ETag"]
-    assert _get(server.port, "/ep.mp3", headers={"If-None-Match": tag})[0] == 304
-    same = _get(server.port, "/ep.mp3", headers={"Range": "bytes=0-9", "If-Range": tag})
-    assert (same[0], same[2]) == (206, AUDIO[:10])
-    changed = _get(server.port, "/ep.mp3", headers={"Range": "bytes=0-9", "If-Range": '"old"'})
-    assert (changed[0], changed[2]) == (200, AUDIO)
+def _tag(server: Serving, target: str = "/ep.mp3") -> str:
+    return _get(server.port, target, "HEAD")[1]["ETag"]
+
+
+def _statuses(server: Serving, target: str, cases: list[dict[str, str]]) -> list[int]:
+    return [_get(server.port, target, headers=headers)[0] for headers in cases]
+
+
+# Headers that describe a body: a 304 has none (RFC 9110 section 15.4.5).
+BODY_HEADERS = {"Content-Length", "Content-Type", "Content-Range", "Accept-Ranges"}
+
+
+@pytest.mark.parametrize("target", ["/feed.xml", "/ep.mp3", "/ep.chapters.json", "/ep.html"])
+@pytest.mark.parametrize("condition", ["If-None-Match", "If-Modified-Since"])
+def test_not_modified_carries_no_body_headers(server: Serving, target: str, condition: str) -> None:
+    """A 304 sent Content-Length: 0, which caches may take for the length of the file."""
+    tag = _tag(server, target)
+    value = tag if condition == "If-None-Match" else MODIFIED
+    request = f"GET {target} HTTP/1.1\r\nHost: x\r\n{condition}: {value}\r\n\r\n"
+    answers = _exchange(server.port, request.encode() + FOLLOWING)
+    assert answers == [b"HTTP/1.1 304 Not Modified", b"HTTP/1.1 200 OK"]  # no stray body
+    status, headers, body = _get(server.port, target, headers={condition: value})
+    assert (status, body) == (304, b"")
+    assert not BODY_HEADERS & set(headers), headers
+    assert headers["ETag"] == tag
+    assert headers["Last-Modified"] == MODIFIED
+    assert headers.get("Cache-Control") == (None if target == "/ep.mp3" else "no-cache")
+    cors = headers.get("Access-Control-Allow-Origin")
+    assert cors == (None if target == "/ep.html" else "*")
+
+
+def test_if_modified_since(server: Serving) -> None:
+    """Compared in whole seconds with Last-Modified; an unreadable date is ignored, and so
+    is the header when If-None-Match is there."""
+    cases = {
+        MODIFIED: 304,  # the file's mtime is a quarter second later: still not modified
+        LATER: 304,
+        "Monday, 30-Nov-26 08:00:00 GMT": 304,
+        "Mon Nov 30 08:00:00 2026": 304,
+        EARLIER: 200,
+        "Mon, 30 Nov 2026 08:00:00": 304,
+        "kemarin": 200,
+        "Mon, 31 Nov 2026 08:00:00 GMT": 200,
+        "": 200,
+    }
+    asked = [{"If-Modified-Since": value} for value in cases]
+    assert _statuses(server, "/ep.mp3", asked) == list(cases.values())
+    assert _get(server.port, "/ep.mp3", "HEAD", {"If-Modified-Since": LATER})[0] == 304
+    both = {"If-Modified-Since": LATER, "If-None-Match": '"lain"'}
+    assert _get(server.port, "/ep.mp3", headers=both)[0] == 200
+
+
+def test_if_none_match(server: Serving) -> None:
+    tag = _tag(server)
+    cases = {"*": 304, f'"lain", {tag}': 304, f"W/{tag}": 304, tag: 304, '"lain"': 200, "": 200}
+    asked = [{"If-None-Match": value} for value in cases]
+    assert _statuses(server, "/ep.mp3", asked) == list(cases.values())
+    assert _get(server.port, "/ep.mp3", "HEAD", {"If-None-Match": "*"})[0] == 304
+
+
+def test_if_match(server: Serving) -> None:
+    """Strong comparison: a weak tag never matches; '*' matches any file there is (a missing
+    file is 404, as without the condition: RFC 9110 section 13.2.1)."""
+    tag = _tag(server)
+    cases = {tag: 200, "*": 200, f'"lain", {tag}': 200, '"lain"': 412, f"W/{tag}": 412}
+    asked = [{"If-Match": value} for value in cases]
+    assert _statuses(server, "/ep.mp3", asked) == list(cases.values())
+    assert _get(server.port, "/tiada.mp3", headers={"If-Match": "*"})[0] == 404
+    first = {"If-Match": '"lain"', "If-None-Match": tag}  # If-Match is evaluated first
+    status, headers, body = _get(server.port, "/ep.mp3", headers=first)
+    assert (status, body) == (412, b"412 Precondition Failed\n")
+    assert headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert _get(server.port, "/ep.mp3", "HEAD", {"If-Match": '"lain"'})[0] == 412
+
+
+def test_if_unmodified_since(server: Serving) -> None:
+    """Ignored when If-Match is there, or when the date cannot be read."""
+    tag = _tag(server)
+    cases = {EARLIER: 412, MODIFIED: 200, LATER: 200, "kemarin": 200}
+    asked = [{"If-Unmodified-Since": value} for value in cases]
+    assert _statuses(server, "/feed.xml", asked) == list(cases.values())
+    both = {"If-Unmodified-Since": EARLIER, "If-Match": tag}
+    assert _get(server.port, "/ep.mp3", headers=both)[0] == 200
+
+
+def test_if_range(server: Serving) -> None:
+    """The range only while the file is the one the client has: its strong ETag, or a date
+    exactly Last-Modified; anything else sends the whole file."""
+    tag = _tag(server)
+    cases = {
+        tag: 206,
+        MODIFIED: 206,
+        '"lama"': 200,
+        f"W/{tag}": 200,
+        EARLIER: 200,
+        LATER: 200,
+        "kemarin": 200,
+    }
+    asked = [{"Range": "bytes=0-9", "If-Range": value} for value in cases]
+    answers = [_get(server.port, "/ep.mp3", headers=headers) for headers in asked]
+    assert [answer[0] for answer in answers] == list(cases.values())
+    for (status, _, body), expected in zip(answers, cases.values(), strict=True):
+        assert body == (AUDIO[:10] if expected == 206 else AUDIO)
+        assert status == expected
+
+
+def test_a_date_is_a_strong_validator_once_its_second_is_over() -> None:
+    """A file changed twice within one second keeps its Last-Modified: If-Range must not
+    splice parts of two versions on a date from the second that is still running."""
+    stat = SimpleNamespace(st_mtime_ns=1_000_000_000_250_000_000, st_size=9)
+    during = Validators.of(stat, 1_000_000_000.75)
+    after = Validators.of(stat, 1_000_000_001.0)
+    assert (during.modified, during.strong_date) == (1_000_000_000, False)
+    assert (after.modified, after.strong_date) == (1_000_000_000, True)
+    ahead = Validators.of(stat, 999_999_990.5)
+    assert (ahead.modified, ahead.strong_date) == (999_999_990, False)  # never in the future
+
+
+ALLOW = "GET, HEAD, OPTIONS"
+PREFLIGHT = {
+    **ORIGIN,
+    "Access-Control-Request-Method": "GET",
+    "Access-Control-Request-Headers": "range",
+}
+
+
+def test_cors_preflight(server: Serving) -> None:
+    """A player on another site that asks for a range first sends OPTIONS: it got 501."""
+    for target in CORS_TARGETS:
+        status, headers, body = _get(server.port, target, "OPTIONS", PREFLIGHT)
+        assert (status, body) == (204, b""), target
+        assert headers["Access-Control-Allow-Origin"] == "*"
+        assert headers["Access-Control-Allow-Methods"] == "GET, HEAD"
+        assert headers["Access-Control-Allow-Headers"] == "Range"
+        assert headers["Allow"] == ALLOW
+        assert "Content-Length" not in headers  # never on a 204
+    status, headers, _ = _get(server.port, "/ep.html", "OPTIONS", PREFLIGHT)
+    assert (status, headers["Allow"]) == (204, ALLOW)
+    assert "Access-Control-Allow-Origin" not in headers
+    assert _get(server.port, "/tiada.mp3", "OPTIONS", PREFLIGHT)[0] == 404
+    status, answer = _raw(server.port, "OPTIONS * HTTP/1.1")
+    assert status == 204
+    assert f"\r\nAllow: {ALLOW}\r\n".encode() in answer
+    options = b"OPTIONS /ep.mp3 HTTP/1.1\r\nHost: x\r\n\r\n"
+    assert _exchange(server.port, options + FOLLOWING) == [
+        b"HTTP/1.1 204 No Content",
+        b"HTTP/1.1 200 OK",
+    ]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "TRACE"])
+def test_methods_that_would_change_the_folder_are_not_allowed(server: Serving, method: str) -> None:
+    """They got 501 Not Implemented, as if HTTP had no such method, and no Allow header."""
+    status, headers, body = _get(server.port, "/ep.mp3", method)
+    assert (status, body) == (405, b"405 Method Not Allowed\n")
+    assert headers["Allow"] == ALLOW
+    assert _get(server.port, "/tiada.mp3", method)[0] == 405
+    assert _get(server.port, "/ep.mp3", "GET")[2] == AUDIO  # untouched
+
+
+def test_connect_is_not_allowed(server: Serving) -> None:
+    status, answer = _raw(server.port, "CONNECT contoh.id:443 HTTP/1.1")
+    assert status == 405
+    assert f"\r\nAllow: {ALLOW}\r\n".encode() in answer
+
+
+def test_a_refused_body_is_not_taken_for_the_next_request(server: Serving) -> None:
+    """A body we can skip is read and dropped; one we cannot closes the connection."""
+    post = f"POST /ep.vtt HTTP/1.1\r\nHost: x\r\nContent-Length: {len(SMUGGLED)}\r\n\r\n"
+    answers = _exchange(server.port, post.encode() + SMUGGLED + FOLLOWING)
+    assert answers == [b"HTTP/1.1 405 Method Not Allowed", b"HTTP/1.1 200 OK"]
+    put = b"PUT /ep.mp3 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+    answers = _exchange(server.port, put + b"5\r\nhello\r\n0\r\n\r\n" + FOLLOWING)
+    assert answers == [b"HTTP/1.1 405 Method Not Allowed"]
 
 
 @pytest.mark.parametrize(

@@ -1,18 +1,21 @@
 """`suaraberita serve`: the output folder over HTTP, as a podcast app needs it.
 
 Standard library only. GET and HEAD, single byte ranges (206, 416), ETag and
-Last-Modified; only site, feed and media files by extension, never a dotfile (the lock
-file, temporary files), the episode store, a directory listing, or anything outside the
-folder (`..`, encoded slashes, symlinks pointing out). A request must arrive whole within
-`Handler.timeout`; a body on GET or HEAD is read and dropped (at most MAX_BODY bytes, no
-transfer codings); every number read from a request has a ceiling; what is logged goes
-through `terminal.printable`.
+Last-Modified with the conditional requests of RFC 9110 (304, 412, If-Range); OPTIONS, and
+CORS for what in-browser players fetch (feed, MP3s, chapters, transcripts); 405 for
+methods that would change the folder. Only site, feed and media files by extension,
+never a dotfile (the lock file, temporary files), the episode store, a directory listing,
+or anything outside the folder (`..`, encoded slashes, symlinks pointing out). A request
+must arrive whole within `Handler.timeout`; a body on GET or HEAD is read and dropped (at
+most MAX_BODY bytes, no transfer codings); every number read from a request has a
+ceiling; what is logged goes through `terminal.printable`.
 """
 
 from __future__ import annotations
 
 import email.utils
 import io
+import math
 import os
 import re
 import socket
@@ -20,9 +23,11 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC
+from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
@@ -41,16 +46,31 @@ CONTENT_TYPES = {
     ".xml": "application/rss+xml; charset=utf-8",
     ".vtt": "text/vtt; charset=utf-8",
     ".srt": "application/x-subrip; charset=utf-8",
+    ".chapters.json": "application/json+chapters",  # as Podcasting 2.0 names it
     ".json": "application/json",
     ".png": "image/png",
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
 }
 # Pages and the feed change on every narration; media files are replaced, never edited.
-REVALIDATE = {".html", ".xml", ".json", ".vtt", ".srt", ".css", ".js"}
+REVALIDATE = {".html", ".xml", ".chapters.json", ".json", ".vtt", ".srt", ".css", ".js"}
+# What an in-browser player on another site fetches: Podcasting 2.0 asks for CORS on these.
+CORS = {".xml", ".mp3", ".chapters.json", ".vtt", ".srt"}
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "Content-Length, Content-Range, Accept-Ranges, ETag",
+}
+PREFLIGHT_HEADERS = {
+    **CORS_HEADERS,
+    "Access-Control-Allow-Methods": "GET, HEAD",
+    "Access-Control-Allow-Headers": "Range",
+    "Access-Control-Max-Age": "86400",
+}
+ALLOW = "GET, HEAD, OPTIONS"
 CHUNK = 64 * 1024
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]"}
 _RANGE = re.compile(r"bytes=([0-9]*)-([0-9]*)")
+MAX_DATE = 64  # the longest HTTP-date is 29 characters
 MAX_BODY = 64 * 1024  # GET and HEAD have no use for a body: a small one is read and dropped
 
 
@@ -97,6 +117,18 @@ def resolve(root: Path, target: str) -> Path:
     return real
 
 
+def file_kind(name: str) -> str:
+    """The key of CONTENT_TYPES a file name falls under: its last two suffixes when the
+    table has them ('.chapters.json'), else its last one.
+
+    >>> file_kind("ep.chapters.json"), file_kind("EP.MP3"), file_kind("a.b.json"), file_kind("x")
+    ('.chapters.json', '.mp3', '.json', '')
+    """
+    suffixes = [suffix.lower() for suffix in PurePath(name).suffixes]
+    two = "".join(suffixes[-2:])
+    return two if two in CONTENT_TYPES else "".join(suffixes[-1:])
+
+
 def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     """The (first, last) bytes a Range header asks for; None to send the whole file.
 
@@ -136,6 +168,102 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
 
 def etag(stat: os.stat_result) -> str:
     return f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What conditional requests compare a file by."""
+
+    etag: str
+    modified: int  # Last-Modified, in whole seconds since the epoch; never later than now
+    # The second of `modified` is over, so the file cannot have changed twice within it
+    # unseen: only then is the date a strong validator (RFC 9110 section 8.8.2.2).
+    strong_date: bool
+
+    @classmethod
+    def of(cls, stat: os.stat_result, now: float) -> Validators:
+        second, current = stat.st_mtime_ns // 1_000_000_000, math.floor(now)
+        return cls(etag(stat), min(second, current), second < current)
+
+    def headers(self, kind: str) -> dict[str, str]:
+        """ETag, Last-Modified and caching: sent with 200, 206 and 304 alike."""
+        headers = {
+            "ETag": self.etag,
+            "Last-Modified": email.utils.formatdate(self.modified, usegmt=True),
+        }
+        if kind in REVALIDATE:
+            headers["Cache-Control"] = "no-cache"
+        return headers
+
+
+def http_date(value: str | None) -> int | None:
+    """Seconds since the epoch of an HTTP-date; None for a missing or unreadable one, which
+    a condition then ignores.
+
+    >>> http_date("Sun, 06 Nov 1994 08:49:37 GMT"), http_date("Sunday, 06-Nov-94 08:49:37 GMT")
+    (784111777, 784111777)
+    >>> http_date("Sun Nov  6 08:49:37 1994"), http_date("yesterday"), http_date("9" * 5000)
+    (784111777, None, None)
+    >>> http_date("Tue, 99 Foo 99999999999 99:99:99 GMT"), http_date("\\x00\\x01"), http_date(None)
+    (None, None, None)
+    """
+    if value is None or len(value) > MAX_DATE or not value.isascii():
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value.strip())
+        return int(parsed.replace(tzinfo=parsed.tzinfo or UTC).timestamp())
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def tag_listed(header: str, tag: str, weak: bool) -> bool:
+    """Whether an If-Match (strong comparison) or If-None-Match (weak) list names `tag`;
+    '*' names any file there is.
+
+    >>> tag_listed('"a", W/"b"', '"b"', weak=True), tag_listed('W/"b"', '"b"', weak=False)
+    (True, False)
+    >>> tag_listed("*", '"b"', weak=False), tag_listed('"a",,', '"b"', weak=True)
+    (True, False)
+    """
+    for listed in header.split(","):
+        listed = listed.strip()
+        if listed in ("*", tag) or (weak and listed.removeprefix("W/") == tag):
+            return True
+    return False
+
+
+def precondition(headers: Message, file: Validators) -> HTTPStatus | None:
+    """The answer the conditions of a GET or HEAD for an existing file call for (412 or
+    304), or None to send it; evaluated in the order of RFC 9110 section 13.2.2."""
+    if_match = headers.get("If-Match")
+    if if_match is not None:
+        if not tag_listed(if_match, file.etag, weak=False):
+            return HTTPStatus.PRECONDITION_FAILED
+    elif (since := http_date(headers.get("If-Unmodified-Since"))) is not None:
+        if file.modified > since:
+            return HTTPStatus.PRECONDITION_FAILED
+    if_none_match = headers.get("If-None-Match")
+    if if_none_match is not None:  # If-Modified-Since is then ignored
+        return HTTPStatus.NOT_MODIFIED if tag_listed(if_none_match, file.etag, weak=True) else None
+    since = http_date(headers.get("If-Modified-Since"))
+    if since is not None and file.modified <= since:
+        return HTTPStatus.NOT_MODIFIED
+    return None
+
+
+def range_asked(headers: Message, file: Validators) -> str | None:
+    """The Range header to honour: None when If-Range names another version of the file,
+    which is then sent whole (RFC 9110 section 13.1.5). A weak tag never matches, a date
+    only when it is Last-Modified and that is strong."""
+    wanted, condition = headers.get("Range"), headers.get("If-Range")
+    if wanted is None or condition is None:
+        return wanted
+    condition = condition.strip()
+    if condition.startswith(('"', "W/")):
+        same = condition == file.etag
+    else:
+        same = file.strong_date and http_date(condition) == file.modified
+    return wanted if same else None
 
 
 class _Deadline(io.RawIOBase):
@@ -193,11 +321,36 @@ class Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._answer(body=False)
 
-    def _answer(self, body: bool) -> None:
+    def do_OPTIONS(self) -> None:
+        """The methods there are; for the feed and media files also the answer to a CORS
+        preflight, so that a player on another site may ask for a range."""
+        if not self._take_body():
+            return
+        if self.path == "*":
+            self._no_content({"Allow": ALLOW})
+            return
+        try:
+            path = resolve(self.server.root, self.path)
+        except NotServedError as refused:
+            self._error(refused.status, True)
+            return
+        cors = PREFLIGHT_HEADERS if file_kind(path.name) in CORS else {}
+        self._no_content({"Allow": ALLOW, **cors})
+
+    def _not_allowed(self) -> None:
+        """405 for a method that would change the folder or tunnel through the server."""
+        headers = {"Allow": ALLOW}
         try:
             self._drop_body()
-        except NotServedError as refused:
-            self._error(refused.status, body, {"Connection": "close"})
+        except NotServedError:
+            headers["Connection"] = "close"  # a body we cannot skip must not be read as a request
+        self._error(HTTPStatus.METHOD_NOT_ALLOWED, True, headers)
+
+    # http.server's names; a method it finds no do_ for (unknown to HTTP) gets 501.
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_TRACE = do_CONNECT = _not_allowed  # noqa: N815
+
+    def _answer(self, body: bool) -> None:
+        if not self._take_body():
             return
         try:
             path = resolve(self.server.root, self.path)
@@ -210,6 +363,15 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # the client went away (players often do)
         except OSError:
             self._error(HTTPStatus.NOT_FOUND, body)
+
+    def _take_body(self) -> bool:
+        """Drop the request's body; False, once answered, for a body that cannot be."""
+        try:
+            self._drop_body()
+        except NotServedError as refused:
+            self._error(refused.status, self.command != "HEAD", {"Connection": "close"})
+            return False
+        return True
 
     def _drop_body(self) -> None:
         """Read and drop a request's body, so that it is not taken for the next request.
@@ -235,54 +397,66 @@ class Handler(BaseHTTPRequestHandler):
         self, path: Path, handle: io.BufferedIOBase, stat: os.stat_result, body: bool
     ) -> None:
         size = stat.st_size
-        tag = etag(stat)
-        if tag in _tags(self.headers.get("If-None-Match")):
-            self.send_response(HTTPStatus.NOT_MODIFIED)
-            self.send_header("ETag", tag)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+        kind = file_kind(path.name)
+        file = Validators.of(stat, time.time())
+        cors = CORS_HEADERS if kind in CORS else {}
+        refused = precondition(self.headers, file)
+        if refused is HTTPStatus.NOT_MODIFIED:
+            self._not_modified({**file.headers(kind), **cors})
             return
-        wanted = self.headers.get("Range")
-        if_range = self.headers.get("If-Range")
-        if if_range is not None and if_range.strip() != tag:
-            wanted = None  # the file changed since the client's first part: send it whole
+        if refused is not None:
+            self._error(refused, body, cors)
+            return
         try:
-            span = byte_range(wanted, size)
+            span = byte_range(range_asked(self.headers, file), size)
         except NotServedError:
             self._error(
                 HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
                 body,
-                {"Content-Range": f"bytes */{size}"},
+                {**cors, "Content-Range": f"bytes */{size}"},
             )
             return
         first, last = span if span else (0, size - 1)
         self.send_response(HTTPStatus.PARTIAL_CONTENT if span else HTTPStatus.OK)
-        self.send_header("Content-Type", CONTENT_TYPES[path.suffix.lower()])
+        self.send_header("Content-Type", CONTENT_TYPES[kind])
         self.send_header("Content-Length", str(max(0, last - first + 1)))
         self.send_header("Accept-Ranges", "bytes")
         if span:
             self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
-        self.send_header("ETag", tag)
-        self.send_header("Last-Modified", email.utils.formatdate(stat.st_mtime, usegmt=True))
-        if path.suffix.lower() in REVALIDATE:
-            self.send_header("Cache-Control", "no-cache")
+        self._send_headers({**file.headers(kind), **cors})
         self._safety_headers()
         self.end_headers()
         if body and last >= first:
             handle.seek(first)
             _copy(handle, self.wfile, last - first + 1)
 
+    def _not_modified(self, headers: dict[str, str]) -> None:
+        """304 with the validators and caching headers only: no Content-Length or -Type,
+        which would describe an empty body (RFC 9110 section 15.4.5)."""
+        self.send_response(HTTPStatus.NOT_MODIFIED)
+        self._send_headers(headers)
+        self.end_headers()
+
+    def _no_content(self, headers: dict[str, str]) -> None:
+        self.send_response(HTTPStatus.NO_CONTENT)  # which has no Content-Length
+        self._send_headers(headers)
+        self._safety_headers()
+        self.end_headers()
+
     def _error(self, status: HTTPStatus, body: bool, headers: dict[str, str] | None = None) -> None:
         text = f"{status.value} {status.phrase}\n".encode()
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(text)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
+        self._send_headers(headers or {})
         self._safety_headers()
         self.end_headers()
         if body:
             self.wfile.write(text)
+
+    def _send_headers(self, headers: dict[str, str]) -> None:
+        for name, value in headers.items():
+            self.send_header(name, value)
 
     def _safety_headers(self) -> None:
         self.send_header("X-Content-Type-Options", "nosniff")
@@ -378,12 +552,6 @@ def base_url_mismatch(base_url: str, host: str, port: int) -> Mismatch | None:
     if wanted == host.lower() or (wanted in LOOPBACK and host in LOOPBACK):
         return None
     return mismatch
-
-
-def _tags(header: str | None) -> set[str]:
-    if not header:
-        return set()
-    return {tag.strip().removeprefix("W/") for tag in header.split(",")}
 
 
 def _copy(source: io.BufferedIOBase, target: io.BufferedIOBase, count: int) -> None:
