@@ -348,7 +348,10 @@ def test_a_service_that_holds_the_connection_is_given_up_soon(
     noticed = [(at, line) for at, line in lines if "still trying" in line]
     assert len(noticed) == 1, said
     at, notice = noticed[0]
-    assert at < 8.0, f"said after {at:.1f} s"
+    # Said when first suspected (one 5 s wait), well before it is given up (two waits);
+    # timed against the give-up line, so a slow start on a busy machine does not count.
+    given_up = next(when for when, line in lines if line.startswith(("Warning:", "Error:")))
+    assert given_up - at > 4.0, f"said {given_up - at:.1f} s before giving up"
     assert "Google's voice" in notice
     assert "is not answering" in notice
     assert standin.requests == 2  # the first request and one retry: no crowd, no storm
