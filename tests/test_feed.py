@@ -169,3 +169,31 @@ def test_new_episodes_never_take_the_show_s_files_or_someone_else_s(tmp_path: Pa
         store.put(_episode("g4", slug="kabar"))
         (tmp_path / "kabar.mp3").write_bytes(b"ours")
         assert store.reserve_slug("g4", "kabar", os.getpid()) == "kabar"  # its own files
+
+
+def test_podlove_simple_chapters_match_the_json_chapters() -> None:
+    import json
+    import xml.etree.ElementTree as ET
+
+    from suaraberita.audio.tags import chapters_json
+
+    chapters = (
+        Chapter("Pembuka", 0.0, 10.0),
+        Chapter("1. Isi & <lain>", 10.4567, 3725.5, "https://contoh.id/isi"),
+        Chapter("2. Penutup", 3725.5, 3800.0, "javascript:alert(1)"),
+    )
+    xml = render_feed(Podcast(), (_episode(chapters=chapters, duration=3800.0),), "cover.png")
+    expected = json.loads(chapters_json(chapters))["chapters"]
+    parsed = podcastparser.parse("http://localhost:8000/feed.xml", io.BytesIO(xml))
+    read = parsed["episodes"][0]["chapters"]  # podcastparser keeps whole seconds
+    assert [(c["title"], c["start"]) for c in read] == [
+        (c["title"], int(c["startTime"])) for c in expected
+    ]
+    assert [c.get("href") for c in read] == [None, "https://contoh.id/isi", None]
+    psc = "{http://podlove.org/simple-chapters}"
+    marks = ET.fromstring(xml).find(f"channel/item/{psc}chapters")
+    assert marks is not None
+    assert marks.get("version") == "1.2"
+    starts = [m.get("start") for m in marks]
+    assert starts == ["00:00:00.000", "00:00:10.457", "01:02:05.500"]
+    assert not feedparser.parse(xml).bozo

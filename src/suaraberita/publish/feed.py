@@ -18,11 +18,13 @@ ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 ATOM = "http://www.w3.org/2005/Atom"
+PSC = "http://podlove.org/simple-chapters"  # what podcastparser (gPodder) reads chapters from
 for _prefix, _uri in (
     ("itunes", ITUNES),
     ("podcast", PODCAST),
     ("content", CONTENT),
     ("atom", ATOM),
+    ("psc", PSC),
 ):
     ET.register_namespace(_prefix, _uri)
 
@@ -116,6 +118,7 @@ def _item(channel: ET.Element, podcast: Podcast, episode: Episode) -> None:
     _link(
         item, f"{{{PODCAST}}}chapters", url=url_in(base, chapters), type="application/json+chapters"
     )
+    _simple_chapters(item, episode)
     for name, kind in ((vtt, "text/vtt"), (srt, "application/x-subrip")):
         _link(
             item,
@@ -125,6 +128,28 @@ def _item(channel: ET.Element, podcast: Podcast, episode: Episode) -> None:
             language=podcast.language,
             rel="captions",
         )
+
+
+def _simple_chapters(item: ET.Element, episode: Episode) -> None:
+    """Podlove Simple Chapters: the JSON chapters again, for apps that read only these."""
+    marks = _link(item, f"{{{PSC}}}chapters", version="1.2")
+    for chapter in episode.chapters:
+        mark = _link(marks, f"{{{PSC}}}chapter", start=npt(chapter.start), title=chapter.title)
+        href = safe_url(chapter.url)
+        if href:
+            mark.set("href", href)
+
+
+def npt(seconds: float) -> str:
+    """HH:MM:SS.mmm (RFC 2326 normal play time), as Podlove Simple Chapters want it.
+
+    >>> npt(0), npt(61.2341), npt(3725.9996)
+    ('00:00:00.000', '00:01:01.234', '01:02:06.000')
+    """
+    millis = round(round(seconds, 3) * 1000)  # the JSON chapters' rounding
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
 
 
 def show_notes(episode: Episode) -> str:
