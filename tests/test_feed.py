@@ -197,3 +197,69 @@ def test_podlove_simple_chapters_match_the_json_chapters() -> None:
     starts = [m.get("start") for m in marks]
     assert starts == ["00:00:00.000", "00:00:10.457", "01:02:05.500"]
     assert not feedparser.parse(xml).bozo
+
+
+def _item_of(xml: bytes) -> dict[str, str | None]:
+    import xml.etree.ElementTree as ET
+
+    ns = {
+        "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+        "dc": "http://purl.org/dc/elements/1.1/",
+    }
+    item = ET.fromstring(xml).find("channel/item")
+    assert item is not None
+    image = item.find("itunes:image", ns)
+    return {
+        "link": item.findtext("link"),
+        "image": None if image is None else image.get("href"),
+        "author": item.findtext("itunes:author", namespaces=ns),
+        "creator": item.findtext("dc:creator", namespaces=ns),
+    }
+
+
+@pytest.mark.parametrize(
+    ("link", "image", "expected_link", "expected_image"),
+    [
+        (
+            "https://contoh.id/berita/a",
+            "https://contoh.id/foto/a.JPG?w=1400",
+            "https://contoh.id/berita/a",
+            "https://contoh.id/foto/a.JPG?w=1400",
+        ),
+        # no article address: the episode's own page; a WebP image: the show's cover
+        (
+            None,
+            "https://contoh.id/foto/a.webp",
+            "https://pod.id/k/g1.html",
+            "https://pod.id/k/c.png",
+        ),
+        (
+            "javascript:alert(1)",
+            "data:image/png;base64,AAAA",
+            "https://pod.id/k/g1.html",
+            "https://pod.id/k/c.png",
+        ),
+    ],
+)
+def test_every_item_has_a_link_and_an_image(
+    link: str | None, image: str, expected_link: str, expected_image: str
+) -> None:
+    episode = _episode(link=link, image=image)
+    xml = render_feed(Podcast(base_url="https://pod.id/k/"), (episode,), "c.png")
+    item = _item_of(xml)
+    assert (item["link"], item["image"]) == (expected_link, expected_image)
+    [entry] = feedparser.parse(xml).entries
+    assert entry.link == expected_link
+    parsed = podcastparser.parse("https://pod.id/k/feed.xml", io.BytesIO(xml))
+    assert parsed["episodes"][0]["link"] == expected_link
+    assert parsed["episodes"][0]["episode_art_url"] == expected_image
+
+
+def test_the_byline_is_the_item_s_author() -> None:
+    xml = render_feed(Podcast(author="Redaksi"), (_episode(author="Rina Sari"),), "c.png")
+    item = _item_of(xml)
+    assert (item["author"], item["creator"]) == ("Rina Sari", "Rina Sari")
+    fp = feedparser.parse(xml)
+    assert not fp.bozo
+    assert fp.entries[0].author == "Rina Sari"
+    assert _item_of(render_feed(Podcast(), (_episode(),), "c.png"))["creator"] is None

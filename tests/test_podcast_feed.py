@@ -215,10 +215,13 @@ def test_feed_check_reports_problems(site: Path, tmp_path: Path) -> None:
     broken = tmp_path / "output"
     broken.mkdir()
     xml = (site / "output/feed.xml").read_text(encoding="utf-8")
-    (broken / "feed.xml").write_text(xml.replace("<itunes:explicit>false", "<itunes:explicit>no"))
+    xml = xml.replace("<itunes:explicit>false", "<itunes:explicit>no")
+    xml = xml.replace("<link>https://contoh.id/berita/kereta-cepat</link>", "")
+    (broken / "feed.xml").write_text(xml)
     result = _run(site, "feed", "check", "--output", str(broken))
     assert result.returncode == ExitStatus.FEED
     assert "itunes:explicit must be true or false" in result.stdout
+    assert "(Kereta Cepat & Tiket Murah: Apa Kata Warga?): no <link>" in result.stdout
     assert "not in the output folder" in result.stdout
 
 

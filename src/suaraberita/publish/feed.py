@@ -10,7 +10,7 @@ from email.utils import format_datetime
 from html import escape
 from urllib.parse import urlsplit
 
-from suaraberita.publish.store import Episode
+from suaraberita.publish.store import Episode, page_file
 from suaraberita.settings import Podcast, url_in
 from suaraberita.unsafe import safe_url
 
@@ -19,17 +19,22 @@ PODCAST = "https://podcastindex.org/namespace/1.0"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 ATOM = "http://www.w3.org/2005/Atom"
 PSC = "http://podlove.org/simple-chapters"  # what podcastparser (gPodder) reads chapters from
+DC = "http://purl.org/dc/elements/1.1/"
 for _prefix, _uri in (
     ("itunes", ITUNES),
     ("podcast", PODCAST),
     ("content", CONTENT),
     ("atom", ATOM),
     ("psc", PSC),
+    ("dc", DC),
 ):
     ET.register_namespace(_prefix, _uri)
 
 # The namespace UUID Podcasting 2.0 uses for podcast:guid.
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+# What an article's image may be to stand as the episode's: it cannot be measured offline
+# (Apple wants a 1400-3000 px square), so at least a JPEG or PNG by its name.
+EPISODE_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 # Characters XML 1.0 forbids even when escaped.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -81,21 +86,19 @@ def render_feed(podcast: Podcast, episodes: Sequence[Episode], cover_file: str) 
     if podcast.email:
         locked.set("owner", podcast.email)
     for episode in episodes:
-        _item(channel, podcast, episode)
+        _item(channel, podcast, episode, cover_url)
     ET.indent(rss)
     xml: bytes = ET.tostring(rss, encoding="utf-8", xml_declaration=True)
     return xml + b"\n"
 
 
-def _item(channel: ET.Element, podcast: Podcast, episode: Episode) -> None:
+def _item(channel: ET.Element, podcast: Podcast, episode: Episode, cover_url: str) -> None:
     base = podcast.base_url
     item = ET.SubElement(channel, "item")
     _text(item, "title", episode.title)
     _text(item, "description", episode.summary)
     _text(item, f"{{{CONTENT}}}encoded", show_notes(episode))
-    link, image = safe_url(episode.link), safe_url(episode.image)
-    if link:
-        _text(item, "link", link)
+    _text(item, "link", safe_url(episode.link) or url_in(base, page_file(episode.slug)))
     _link(
         item,
         "enclosure",
@@ -112,8 +115,9 @@ def _item(channel: ET.Element, podcast: Podcast, episode: Episode) -> None:
     _text(item, f"{{{ITUNES}}}explicit", _bool(podcast.explicit))
     if episode.author:
         _text(item, f"{{{ITUNES}}}author", episode.author)
-    if image:
-        _link(item, f"{{{ITUNES}}}image", href=image)
+        # RSS's own <author> must be an e-mail address; a byline is a dc:creator
+        _text(item, f"{{{DC}}}creator", episode.author)
+    _link(item, f"{{{ITUNES}}}image", href=episode_image(episode.image) or cover_url)
     chapters, vtt, srt = episode.sidecars
     _link(
         item, f"{{{PODCAST}}}chapters", url=url_in(base, chapters), type="application/json+chapters"
@@ -150,6 +154,19 @@ def npt(seconds: float) -> str:
     hours, rest = divmod(millis, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
+def episode_image(url: str | None) -> str | None:
+    """An article's image, when it is an http(s) JPEG or PNG by its name, else None.
+
+    >>> [episode_image(url) for url in
+    ...  ("https://contoh.id/a.JPG?w=1400", "https://contoh.id/a.webp", "file:///a.png")]
+    ['https://contoh.id/a.JPG?w=1400', None, None]
+    """
+    image = safe_url(url)
+    if image and urlsplit(image).path.lower().endswith(EPISODE_IMAGE_SUFFIXES):
+        return image
+    return None
 
 
 def show_notes(episode: Episode) -> str:

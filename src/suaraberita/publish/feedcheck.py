@@ -116,7 +116,9 @@ def _check_item(item: ET.Element, output: Path, podcast: Podcast, guids: set[str
     if _text(item, "itunes:episodeType") not in ("full", "trailer", "bonus"):
         problems.append("itunes:episodeType must be full, trailer or bonus")
     link = _text(item, "link")
-    if link and not safe_url(link):
+    if not link:
+        problems.append("no <link>")
+    elif not safe_url(link):
         problems.append(f"<link> {link!r} is not an http(s) address")
     image = item.find("itunes:image", _NS)
     if image is not None and not safe_url(image.get("href")):
