@@ -263,3 +263,43 @@ def test_the_byline_is_the_item_s_author() -> None:
     assert not fp.bozo
     assert fp.entries[0].author == "Rina Sari"
     assert _item_of(render_feed(Podcast(), (_episode(),), "c.png"))["creator"] is None
+
+
+def test_numbers_follow_the_date_then_the_narration_order(tmp_path: Path) -> None:
+    day = datetime(2021, 2, 13, 12, 0, tzinfo=UTC)
+    run, later_run = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC)
+    with Store(tmp_path / "episodes.db") as store:
+        # finished in another order than they were given: the place in the run counts
+        assert store.put(_episode("c", pub_date=day, narrated=run, position=2)).number == 1
+        store.put(_episode("b", pub_date=day, narrated=run, position=1))
+        store.put(_episode("a", pub_date=day, narrated=run, position=0))
+        store.put(_episode("lama", pub_date=datetime(2020, 1, 1, tzinfo=UTC), narrated=later_run))
+        store.put(_episode("z", pub_date=day, narrated=later_run, position=0))
+        # narrated again in a later run: keeps its first place
+        again = store.put(_episode("a", title="Baru", pub_date=day, narrated=later_run, position=9))
+        assert (again.number, again.narrated, again.position) == (2, run, 0)
+        numbered = [(e.guid, e.number) for e in store.episodes()]
+        assert numbered == [("z", 5), ("c", 4), ("b", 3), ("a", 2), ("lama", 1)]
+        store.remove("lama")
+        assert [(e.guid, e.number) for e in store.episodes()][-1] == ("a", 1)
+
+
+def test_an_older_store_is_numbered_by_date_when_upgraded(tmp_path: Path) -> None:
+    from suaraberita.publish import store as store_module
+
+    path = tmp_path / "episodes.db"
+    db = sqlite3.connect(path)
+    for step in range(1, 6):
+        db.executescript(store_module._MIGRATIONS[step])
+    columns = "guid, slug, title, summary, pub_date, duration, audio_file, audio_length, chapters"
+    for number, (guid, date) in enumerate([("baru", "2021-03-01"), ("lama", "2021-01-01")], 1):
+        db.execute(
+            f"INSERT INTO episodes ({columns}, voice, number) VALUES (?, ?, 't', 's', ?, 1.0,"
+            " 'a.mp3', 1, '[]', 'id-espeak', ?)",
+            (guid, guid, f"{date}T12:00:00+07:00", number),
+        )
+    db.execute("PRAGMA user_version = 5")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert [(e.guid, e.number) for e in store.episodes()] == [("baru", 2), ("lama", 1)]
