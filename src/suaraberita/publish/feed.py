@@ -85,11 +85,27 @@ def render_feed(podcast: Podcast, episodes: Sequence[Episode], cover_file: str) 
     locked = _text(channel, f"{{{PODCAST}}}locked", "yes" if podcast.locked else "no")
     if podcast.email:
         locked.set("owner", podcast.email)
+    _show_features(channel, podcast)
     for episode in episodes:
         _item(channel, podcast, episode, cover_url)
     ET.indent(rss)
     xml: bytes = ET.tostring(rss, encoding="utf-8", xml_declaration=True)
     return xml + b"\n"
+
+
+def _show_features(channel: ET.Element, podcast: Podcast) -> None:
+    """The optional [podcast] features: Apple's ownership check, funding and people."""
+    for txt in podcast.txt:
+        _text(channel, f"{{{PODCAST}}}txt", txt).set("purpose", "applepodcastsverify")
+    for funding in podcast.funding:
+        _text(channel, f"{{{PODCAST}}}funding", funding.text).set("url", funding.url)
+    for person in podcast.person:
+        credit = _text(channel, f"{{{PODCAST}}}person", person.name)
+        credit.set("role", person.role)
+        credit.set("group", person.group)
+        for key, url in (("href", person.href), ("img", person.img)):
+            if url:
+                credit.set(key, url)
 
 
 def _item(channel: ET.Element, podcast: Podcast, episode: Episode, cover_url: str) -> None:
@@ -102,7 +118,7 @@ def _item(channel: ET.Element, podcast: Podcast, episode: Episode, cover_url: st
     _link(
         item,
         "enclosure",
-        url=url_in(base, episode.audio_file),
+        url=podcast.enclosure_url(episode.audio_file),
         length=str(episode.audio_length),
         type="audio/mpeg",
     )
