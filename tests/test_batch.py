@@ -219,3 +219,43 @@ def test_a_worker_that_dies_ends_the_batch_instead_of_hanging_it(tmp_path: Path)
         [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=60
     )
     assert done.stdout.strip() == "BrokenProcessPool", done.stderr
+
+
+def _dated(title: str, date: str) -> str:
+    slug = title.lower().replace(" ", "-")
+    return f"""---
+title: {title}
+date: {date}
+url: https://contoh.id/berita/{slug}
+---
+
+Berita {title.lower()} dibacakan hari ini. Warga menyambutnya.
+"""
+
+
+@pytest.mark.parametrize(
+    ("order", "jobs"), [(("b", "c", "a"), "1"), (("c", "a", "b"), "3"), (("a", "b", "c"), "3")]
+)
+def test_episode_numbers_follow_the_dates_whatever_the_jobs_and_order(
+    run_cli, tmp_path: Path, order: tuple[str, ...], jobs: str
+) -> None:
+    (tmp_path / "suaraberita.toml").write_text('[podcast]\nemail = "redaksi@contoh.id"\n')
+    dates = {"a": "2021-01-05", "b": "2021-03-01", "c": "2021-02-10"}
+    for name, date in dates.items():
+        (tmp_path / f"{name}.md").write_text(_dated(f"Kabar {name}", date), encoding="utf-8")
+    result = run_cli("narrate", *(f"{n}.md" for n in order), "--voice", "id-espeak", "-j", jobs)
+    assert result.code == 0, result.stderr
+    feed = feedparser.parse((tmp_path / "output/feed.xml").read_bytes())
+    numbers = {entry.id: int(entry.itunes_episode) for entry in feed.entries}
+    guid = "https://contoh.id/berita/kabar-{}".format
+    assert numbers == {guid("a"): 1, guid("c"): 2, guid("b"): 3}  # by date
+    assert [entry.id for entry in feed.entries] == [guid("b"), guid("c"), guid("a")]
+
+    # an older article narrated later takes its place by date; no guid changes
+    (tmp_path / "d.md").write_text(_dated("Kabar d", "2020-12-31"), encoding="utf-8")
+    assert run_cli("narrate", "d.md", "--voice", "id-espeak").code == 0
+    feed = feedparser.parse((tmp_path / "output/feed.xml").read_bytes())
+    numbers = {entry.id: int(entry.itunes_episode) for entry in feed.entries}
+    assert numbers == {guid("d"): 1, guid("a"): 2, guid("c"): 3, guid("b"): 4}
+    check = run_cli("feed", "check")
+    assert check.code == 0, check.stdout

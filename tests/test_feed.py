@@ -169,3 +169,137 @@ def test_new_episodes_never_take_the_show_s_files_or_someone_else_s(tmp_path: Pa
         store.put(_episode("g4", slug="kabar"))
         (tmp_path / "kabar.mp3").write_bytes(b"ours")
         assert store.reserve_slug("g4", "kabar", os.getpid()) == "kabar"  # its own files
+
+
+def test_podlove_simple_chapters_match_the_json_chapters() -> None:
+    import json
+    import xml.etree.ElementTree as ET
+
+    from suaraberita.audio.tags import chapters_json
+
+    chapters = (
+        Chapter("Pembuka", 0.0, 10.0),
+        Chapter("1. Isi & <lain>", 10.4567, 3725.5, "https://contoh.id/isi"),
+        Chapter("2. Penutup", 3725.5, 3800.0, "javascript:alert(1)"),
+    )
+    xml = render_feed(Podcast(), (_episode(chapters=chapters, duration=3800.0),), "cover.png")
+    expected = json.loads(chapters_json(chapters))["chapters"]
+    parsed = podcastparser.parse("http://localhost:8000/feed.xml", io.BytesIO(xml))
+    read = parsed["episodes"][0]["chapters"]  # podcastparser keeps whole seconds
+    assert [(c["title"], c["start"]) for c in read] == [
+        (c["title"], int(c["startTime"])) for c in expected
+    ]
+    assert [c.get("href") for c in read] == [None, "https://contoh.id/isi", None]
+    psc = "{http://podlove.org/simple-chapters}"
+    marks = ET.fromstring(xml).find(f"channel/item/{psc}chapters")
+    assert marks is not None
+    assert marks.get("version") == "1.2"
+    starts = [m.get("start") for m in marks]
+    assert starts == ["00:00:00.000", "00:00:10.457", "01:02:05.500"]
+    assert not feedparser.parse(xml).bozo
+
+
+def _item_of(xml: bytes) -> dict[str, str | None]:
+    import xml.etree.ElementTree as ET
+
+    ns = {
+        "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+        "dc": "http://purl.org/dc/elements/1.1/",
+    }
+    item = ET.fromstring(xml).find("channel/item")
+    assert item is not None
+    image = item.find("itunes:image", ns)
+    return {
+        "link": item.findtext("link"),
+        "image": None if image is None else image.get("href"),
+        "author": item.findtext("itunes:author", namespaces=ns),
+        "creator": item.findtext("dc:creator", namespaces=ns),
+    }
+
+
+@pytest.mark.parametrize(
+    ("link", "image", "expected_link", "expected_image"),
+    [
+        (
+            "https://contoh.id/berita/a",
+            "https://contoh.id/foto/a.JPG?w=1400",
+            "https://contoh.id/berita/a",
+            "https://contoh.id/foto/a.JPG?w=1400",
+        ),
+        # no article address: the episode's own page; a WebP image: the show's cover
+        (
+            None,
+            "https://contoh.id/foto/a.webp",
+            "https://pod.id/k/g1.html",
+            "https://pod.id/k/c.png",
+        ),
+        (
+            "javascript:alert(1)",
+            "data:image/png;base64,AAAA",
+            "https://pod.id/k/g1.html",
+            "https://pod.id/k/c.png",
+        ),
+    ],
+)
+def test_every_item_has_a_link_and_an_image(
+    link: str | None, image: str, expected_link: str, expected_image: str
+) -> None:
+    episode = _episode(link=link, image=image)
+    xml = render_feed(Podcast(base_url="https://pod.id/k/"), (episode,), "c.png")
+    item = _item_of(xml)
+    assert (item["link"], item["image"]) == (expected_link, expected_image)
+    [entry] = feedparser.parse(xml).entries
+    assert entry.link == expected_link
+    parsed = podcastparser.parse("https://pod.id/k/feed.xml", io.BytesIO(xml))
+    assert parsed["episodes"][0]["link"] == expected_link
+    assert parsed["episodes"][0]["episode_art_url"] == expected_image
+
+
+def test_the_byline_is_the_item_s_author() -> None:
+    xml = render_feed(Podcast(author="Redaksi"), (_episode(author="Rina Sari"),), "c.png")
+    item = _item_of(xml)
+    assert (item["author"], item["creator"]) == ("Rina Sari", "Rina Sari")
+    fp = feedparser.parse(xml)
+    assert not fp.bozo
+    assert fp.entries[0].author == "Rina Sari"
+    assert _item_of(render_feed(Podcast(), (_episode(),), "c.png"))["creator"] is None
+
+
+def test_numbers_follow_the_date_then_the_narration_order(tmp_path: Path) -> None:
+    day = datetime(2021, 2, 13, 12, 0, tzinfo=UTC)
+    run, later_run = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC)
+    with Store(tmp_path / "episodes.db") as store:
+        # finished in another order than they were given: the place in the run counts
+        assert store.put(_episode("c", pub_date=day, narrated=run, position=2)).number == 1
+        store.put(_episode("b", pub_date=day, narrated=run, position=1))
+        store.put(_episode("a", pub_date=day, narrated=run, position=0))
+        store.put(_episode("lama", pub_date=datetime(2020, 1, 1, tzinfo=UTC), narrated=later_run))
+        store.put(_episode("z", pub_date=day, narrated=later_run, position=0))
+        # narrated again in a later run: keeps its first place
+        again = store.put(_episode("a", title="Baru", pub_date=day, narrated=later_run, position=9))
+        assert (again.number, again.narrated, again.position) == (2, run, 0)
+        numbered = [(e.guid, e.number) for e in store.episodes()]
+        assert numbered == [("z", 5), ("c", 4), ("b", 3), ("a", 2), ("lama", 1)]
+        store.remove("lama")
+        assert [(e.guid, e.number) for e in store.episodes()][-1] == ("a", 1)
+
+
+def test_an_older_store_is_numbered_by_date_when_upgraded(tmp_path: Path) -> None:
+    from suaraberita.publish import store as store_module
+
+    path = tmp_path / "episodes.db"
+    db = sqlite3.connect(path)
+    for step in range(1, 6):
+        db.executescript(store_module._MIGRATIONS[step])
+    columns = "guid, slug, title, summary, pub_date, duration, audio_file, audio_length, chapters"
+    for number, (guid, date) in enumerate([("baru", "2021-03-01"), ("lama", "2021-01-01")], 1):
+        db.execute(
+            f"INSERT INTO episodes ({columns}, voice, number) VALUES (?, ?, 't', 's', ?, 1.0,"
+            " 'a.mp3', 1, '[]', 'id-espeak', ?)",
+            (guid, guid, f"{date}T12:00:00+07:00", number),
+        )
+    db.execute("PRAGMA user_version = 5")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert [(e.guid, e.number) for e in store.episodes()] == [("baru", 2), ("lama", 1)]

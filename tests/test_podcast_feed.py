@@ -215,10 +215,13 @@ def test_feed_check_reports_problems(site: Path, tmp_path: Path) -> None:
     broken = tmp_path / "output"
     broken.mkdir()
     xml = (site / "output/feed.xml").read_text(encoding="utf-8")
-    (broken / "feed.xml").write_text(xml.replace("<itunes:explicit>false", "<itunes:explicit>no"))
+    xml = xml.replace("<itunes:explicit>false", "<itunes:explicit>no")
+    xml = xml.replace("<link>https://contoh.id/berita/kereta-cepat</link>", "")
+    (broken / "feed.xml").write_text(xml)
     result = _run(site, "feed", "check", "--output", str(broken))
     assert result.returncode == ExitStatus.FEED
     assert "itunes:explicit must be true or false" in result.stdout
+    assert "(Kereta Cepat & Tiket Murah: Apa Kata Warga?): no <link>" in result.stdout
     assert "not in the output folder" in result.stdout
 
 
@@ -244,6 +247,17 @@ def test_init_writes_loadable_starter(tmp_path: Path) -> None:
         ('[audio]\nbitrate = "cepat"\n', ["bitrate"]),
         ("[podcast\n", ["TOML"]),
         ('[podcast]\nimage = "kecil.png"\n', ["kecil.png", "256x256", "1400"]),
+        ("[podcast]\ntxt = 5\n", ["podcast.txt", "text"]),
+        ('[podcast]\ntxt = ["a\\u0007"]\n', ["podcast.txt", "control"]),
+        ('[podcast]\nanalytics_prefix = "https://op3.dev/e"\n', ["analytics_prefix", "'/'"]),
+        ('[podcast]\nanalytics_prefix = "op3.dev/e/"\n', ["analytics_prefix", "http"]),
+        ('[podcast]\nfunding = "https://x.id"\n', ["podcast.funding", "table"]),
+        ('[podcast.funding]\nurl = "https://x.id"\n', ["podcast.funding", "text"]),
+        ('[podcast.funding]\nurl = "x.id"\ntext = "Dukung"\n', ["funding.url", "http"]),
+        ('[[podcast.person]]\nname = "Rina"\nrole = "bos"\n', ["role", "bos", "narrator"]),
+        ('[[podcast.person]]\nrole = "host"\n', ["podcast.person", "name"]),
+        ('[[podcast.person]]\nname = "Rina"\numur = 3\n', ["podcast.person.umur"]),
+        ('[[podcast.person]]\nname = "Rina"\nimg = "data:x"\n', ["person.img", "http"]),
     ],
 )
 def test_bad_settings_are_clear_errors(tmp_path: Path, body: str, words: list[str]) -> None:
@@ -279,3 +293,106 @@ def test_truncated_cover_is_a_clear_error(tmp_path: Path, data: bytes) -> None:
     (tmp_path / "suaraberita.toml").write_text('[podcast]\nimage = "cover.png"\n')
     with pytest.raises(ConfigError, match="not a PNG or JPEG"):
         find_settings(None, tmp_path)
+
+
+FEATURES = (
+    SETTINGS
+    + """txt = ["kode-apple-1", "kode-apple-2"]
+analytics_prefix = "https://op3.dev/e/"
+
+[podcast.funding]
+url = "https://contoh.id/dukung"
+text = "Dukung Kabar & Kota"
+
+[[podcast.person]]
+name = "Rina Sari"
+role = "editor"
+href = "https://contoh.id/redaksi/rina"
+
+[[podcast.person]]
+name = "Suara Berita"
+role = "narrator"
+img = "https://contoh.id/suara.png"
+"""
+)
+
+
+@pytest.fixture(scope="module")
+def featured(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("featured")
+    (work / "suaraberita.toml").write_text(FEATURES, encoding="utf-8")
+    (work / "kereta.md").write_text(MARKDOWN_ARTICLE, encoding="utf-8")
+    done = _run(work, "narrate", "kereta.md", "--voice", "id-espeak")
+    assert done.returncode == 0, done.stderr
+    return work
+
+
+def test_show_features_are_in_the_feed(featured: Path) -> None:
+    channel = _channel(featured)
+    txts = channel.findall("podcast:txt", NS)
+    assert [(t.get("purpose"), t.text) for t in txts] == [
+        ("applepodcastsverify", "kode-apple-1"),
+        ("applepodcastsverify", "kode-apple-2"),
+    ]
+    [funding] = channel.findall("podcast:funding", NS)
+    assert (funding.get("url"), funding.text) == ("https://contoh.id/dukung", "Dukung Kabar & Kota")
+    people = [(p.text, p.attrib) for p in channel.findall("podcast:person", NS)]
+    assert people == [
+        (
+            "Rina Sari",
+            {"role": "editor", "group": "writing", "href": "https://contoh.id/redaksi/rina"},
+        ),
+        (
+            "Suara Berita",
+            {"role": "narrator", "group": "cast", "img": "https://contoh.id/suara.png"},
+        ),
+    ]
+    xml = (featured / "output/feed.xml").read_bytes()
+    fp = feedparser.parse(xml)
+    assert not fp.bozo, fp.get("bozo_exception")
+    parsed = podcastparser.parse(BASE + "feed.xml", io.BytesIO(xml))
+    assert len(parsed["episodes"]) == 1
+
+
+def test_enclosures_go_through_the_analytics_prefix_and_check_clean(featured: Path) -> None:
+    [item] = _channel(featured).findall("item")
+    enclosure = item.find("enclosure")
+    assert enclosure is not None
+    url = enclosure.get("url", "")
+    assert url.startswith("https://op3.dev/e/pod.contoh.id/kabar/")
+    assert (featured / "output" / url.rsplit("/", 1)[1]).is_file()
+    xml = (featured / "output/feed.xml").read_bytes()
+    [entry] = feedparser.parse(xml).entries
+    assert entry.enclosures[0]["href"] == url
+    check = _run(featured, "feed", "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    # an enclosure that names no file of the folder is still found out
+    moved = featured / "moved"
+    moved.mkdir()
+    for path in (featured / "output").iterdir():
+        if path.is_file() and path.suffix != ".mp3":
+            (moved / path.name).write_bytes(path.read_bytes())
+    missing = _run(featured, "feed", "check", "--output", str(moved))
+    assert missing.returncode == ExitStatus.FEED
+    assert "enclosure names kereta-cepat" in missing.stdout
+
+
+def test_the_starter_s_show_features_load_when_uncommented(tmp_path: Path) -> None:
+    from suaraberita.settings import STARTER, Funding, Person
+
+    lines = STARTER.split("[audio]")[0].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("# txt"))
+    body = "[podcast]\n" + "\n".join(line.removeprefix("# ") for line in lines[start:])
+    (tmp_path / "suaraberita.toml").write_text(body, encoding="utf-8")
+    podcast = find_settings(None, tmp_path).podcast
+    assert podcast.txt == ("kode-dari-apple",)
+    assert podcast.analytics_prefix == "https://op3.dev/e/"
+    assert podcast.funding == (Funding("https://contoh.id/dukung", "Dukung Kabar Kota"),)
+    assert podcast.person == (
+        Person(
+            "Rina Sari",
+            "editor",
+            "https://contoh.id/redaksi/rina-sari",
+            "https://contoh.id/redaksi/rina-sari.jpg",
+        ),
+    )

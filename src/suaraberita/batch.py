@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -61,8 +61,8 @@ def narrate_many(
     narrated in that many processes (each process: synthesis, then encoding); the store
     and feed are updated under the output folder's lock, so none is lost."""
     if jobs <= 1 or len(sources) <= 1:
-        for source in sources:
-            yield _narrate_one(source, options, lexicon, stdin, progress)
+        for position, source in enumerate(sources):
+            yield _narrate_one(source, options, lexicon, stdin, progress, position)
         return
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     workers = min(jobs, len(sources))
@@ -71,7 +71,10 @@ def narrate_many(
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start_worker, initargs=start
     ) as pool:
-        futures = [pool.submit(_work, source, options, lexicon, stdin) for source in sources]
+        futures = [
+            pool.submit(_work, source, options, lexicon, stdin, position)
+            for position, source in enumerate(sources)
+        ]
         try:
             for future in as_completed(futures):
                 if pinning and sum(not f.done() for f in futures) < workers:
@@ -92,10 +95,15 @@ def _start_worker(parent: int, pinning: Pinning | None) -> None:
 
 
 def _work(
-    source: str, options: NarrateOptions, lexicon: Mapping[str, str], stdin: bytes | None
+    source: str,
+    options: NarrateOptions,
+    lexicon: Mapping[str, str],
+    stdin: bytes | None,
+    position: int,
 ) -> Outcome:
     """One article in a worker; a SIGTERM or SIGINT ends the worker once it is unwound."""
-    return signals.working(partial(_narrate_one, source, options, lexicon, stdin, None))
+    one = partial(_narrate_one, source, options, lexicon, stdin, None, position)
+    return signals.working(one)
 
 
 def _stop_workers(context: BaseContext, grace: float = STOP_GRACE) -> bool:
@@ -121,7 +129,11 @@ def _narrate_one(
     lexicon: Mapping[str, str],
     stdin: bytes | None,
     progress: Progress | None,
+    position: int = 0,
 ) -> Outcome:
+    """`position`: the article's place among the batch's, which orders the episode numbers
+    of one date (the finishing order does not)."""
+    options = replace(options, position=position)
     try:
         settings = options.settings
         data = stdin if source == "-" else None

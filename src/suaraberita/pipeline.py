@@ -66,6 +66,9 @@ class NarrateOptions:
     # Leave the feed to the caller, who renders it once after several episodes (follow):
     # each episode's files and store row still land together.
     defer_feed: bool = False
+    # The article's place among the run's articles: with `now`, the narration order that
+    # numbers episodes of one date, whichever finishes first.
+    position: int = 0
 
 
 @dataclass(frozen=True)
@@ -313,6 +316,8 @@ def narrate(
             link=article.meta.url,
             image=article.meta.image,
             source_key=source,
+            narrated=options.now,
+            position=options.position,
         )
         # The files, the store and the feed change together, under the folder's lock.
         with folder_lock(output), Store(output / STORE_NAME) as store, store.transaction():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -20,6 +20,31 @@ from suaraberita.unsafe import UNSAFE, first_unsafe
 CONFIG_NAME = "suaraberita.toml"
 EPISODE_TYPES = ("episodic", "serial")
 CLIP_MAX_BYTES = 100_000_000  # an intro or outro: ten minutes of CD-quality WAV
+# podcast:person roles we offer, with their Podcast Taxonomy groups
+PERSON_ROLES = {"host": "cast", "narrator": "cast", "editor": "writing"}
+TXT_MAX, FUNDING_TEXT_MAX = 4000, 128  # the podcast namespace's limits
+
+
+@dataclass(frozen=True)
+class Funding:
+    """A podcast:funding link: where listeners can support the show."""
+
+    url: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """A podcast:person the show credits."""
+
+    name: str
+    role: str = "host"  # a key of PERSON_ROLES
+    href: str | None = None  # their page
+    img: str | None = None  # their picture
+
+    @property
+    def group(self) -> str:
+        return PERSON_ROLES[self.role]
 
 
 @dataclass(frozen=True)
@@ -40,10 +65,30 @@ class Podcast:
     copyright: str | None = None
     type: str = "episodic"
     locked: bool = True  # Podcasting 2.0: other platforms may not import the feed
+    txt: tuple[str, ...] = ()  # podcast:txt for Apple's ownership check
+    # an analytics service's prefix for enclosure URLs (OP3: https://op3.dev/e/)
+    analytics_prefix: str | None = None
+    funding: tuple[Funding, ...] = ()
+    person: tuple[Person, ...] = ()
 
     @property
     def feed_url(self) -> str:
         return url_in(self.base_url, "feed.xml")
+
+    def enclosure_url(self, file_name: str) -> str:
+        """A file's URL as the feed's enclosures give it: through the analytics prefix,
+        which takes the URL without its scheme (OP3's convention).
+
+        >>> Podcast(base_url="https://contoh.id/pod/").enclosure_url("a.mp3")
+        'https://contoh.id/pod/a.mp3'
+        >>> Podcast(base_url="https://contoh.id/pod/", analytics_prefix="https://op3.dev/e/"
+        ...         ).enclosure_url("a.mp3")
+        'https://op3.dev/e/contoh.id/pod/a.mp3'
+        """
+        url = url_in(self.base_url, file_name)
+        if self.analytics_prefix is None:
+            return url
+        return self.analytics_prefix + url.split("://", 1)[1]
 
 
 @dataclass(frozen=True)
@@ -125,8 +170,18 @@ def _table(raw: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
     return table
 
 
+_SHOW_LISTS = ("txt", "funding", "person")  # read by their own helpers, not _typed
+
+
 def _podcast(table: dict[str, Any], path: Path) -> Podcast:
-    values = _typed(table, Podcast, "podcast", path)
+    plain = {key: value for key, value in table.items() if key not in _SHOW_LISTS}
+    values = _typed(plain, Podcast, "podcast", path)
+    if "txt" in table:
+        values["txt"] = _txt(table["txt"], path)
+    if "funding" in table:
+        values["funding"] = tuple(_funding(t, path) for t in _tables(table, "funding", path))
+    if "person" in table:
+        values["person"] = tuple(_person(t, path) for t in _tables(table, "person", path))
     if "category" in values and "subcategory" not in values:
         values["subcategory"] = None  # the default "Daily News" belongs to "News" only
     if "image" in values:
@@ -136,6 +191,16 @@ def _podcast(table: dict[str, Any], path: Path) -> Podcast:
     check_url(podcast.base_url, "podcast.base_url", path, base=True)
     if podcast.link:
         check_url(podcast.link, "podcast.link", path)
+    if podcast.analytics_prefix is not None:
+        prefix = podcast.analytics_prefix
+        check_url(prefix, "podcast.analytics_prefix", path, base=True)
+        if not prefix.endswith("/"):
+            raise ConfigError(
+                f"podcast.analytics_prefix {prefix!r} must end in '/'",
+                path=path,
+                hint="the enclosure's address without https:// is added to it, as in "
+                "https://op3.dev/e/",
+            )
     categories = apple_categories()
     if podcast.category not in categories:
         raise ConfigError(
@@ -159,6 +224,75 @@ def _podcast(table: dict[str, Any], path: Path) -> Podcast:
 
         load_cover(podcast.image)  # fails early with the image's own problem
     return podcast
+
+
+def _txt(value: Any, path: Path) -> tuple[str, ...]:
+    """One text or a list of them, each a non-empty single line."""
+    texts = [value] if isinstance(value, str) else value
+    if not isinstance(texts, list) or not all(isinstance(t, str) and t.strip() for t in texts):
+        raise ConfigError(
+            "podcast.txt must be a text or a list of texts",
+            path=path,
+            hint='for example: txt = "the code Apple Podcasts Connect gives you"',
+        )
+    for text in texts:
+        if len(text) > TXT_MAX or len(text.splitlines()) > 1 or first_unsafe(text):
+            raise ConfigError(
+                f"podcast.txt {text[:40]!r} must be one line of at most {TXT_MAX} characters, "
+                "without control characters",
+                path=path,
+            )
+    return tuple(texts)
+
+
+def _tables(table: dict[str, Any], key: str, path: Path) -> list[dict[str, Any]]:
+    """[podcast.KEY] once, or [[podcast.KEY]] as often as wanted."""
+    value = table[key]
+    entries = [value] if isinstance(value, dict) else value
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ConfigError(
+            f"podcast.{key} must be a table",
+            path=path,
+            hint=f"write it as [podcast.{key}] or [[podcast.{key}]] with its keys below",
+        )
+    return entries
+
+
+def _required(values: dict[str, Any], kind: type, name: str, path: Path) -> None:
+    missing = [f.name for f in fields(kind) if f.default is MISSING and f.name not in values]
+    if missing:
+        raise ConfigError(f"{name} needs {' and '.join(missing)}", path=path)
+
+
+def _funding(table: dict[str, Any], path: Path) -> Funding:
+    values = _typed(table, Funding, "podcast.funding", path)
+    _required(values, Funding, "podcast.funding", path)
+    funding = Funding(**values)
+    check_url(funding.url, "podcast.funding.url", path)
+    if not funding.text.strip() or len(funding.text) > FUNDING_TEXT_MAX:
+        raise ConfigError(
+            f"podcast.funding.text must be 1 to {FUNDING_TEXT_MAX} characters", path=path
+        )
+    return funding
+
+
+def _person(table: dict[str, Any], path: Path) -> Person:
+    values = _typed(table, Person, "podcast.person", path)
+    _required(values, Person, "podcast.person", path)
+    person = Person(**values)
+    if not person.name.strip():
+        raise ConfigError("podcast.person.name is empty", path=path)
+    if person.role not in PERSON_ROLES:
+        raise ConfigError(
+            f"podcast.person.role {person.role!r} is not one we know",
+            path=path,
+            hint="one of: " + ", ".join(PERSON_ROLES),
+        )
+    for key in ("href", "img"):
+        url = getattr(person, key)
+        if url is not None:
+            check_url(url, f"podcast.person.{key}", path)
+    return person
 
 
 def _audio(table: dict[str, Any], path: Path) -> AudioFormat:
@@ -304,6 +438,18 @@ STARTER = """\
 # copyright = "© 2026 Kabar Kota"
 # type = "episodic"                    # or "serial"
 # locked = true                        # ask other platforms not to import the feed
+# txt = "kode-dari-apple"              # Apple Podcasts Connect's ownership check (or a list)
+# analytics_prefix = "https://op3.dev/e/"   # count downloads: enclosures go through it
+#
+# [podcast.funding]                    # where listeners can support the show
+# url = "https://contoh.id/dukung"
+# text = "Dukung Kabar Kota"
+#
+# [[podcast.person]]                   # people apps credit: one table each
+# name = "Rina Sari"
+# role = "editor"                      # host, narrator or editor
+# href = "https://contoh.id/redaksi/rina-sari"
+# img = "https://contoh.id/redaksi/rina-sari.jpg"
 
 [audio]
 # channels = 1                         # 1 mono, 2 stereo

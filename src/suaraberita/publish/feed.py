@@ -10,7 +10,7 @@ from email.utils import format_datetime
 from html import escape
 from urllib.parse import urlsplit
 
-from suaraberita.publish.store import Episode
+from suaraberita.publish.store import Episode, page_file
 from suaraberita.settings import Podcast, url_in
 from suaraberita.unsafe import safe_url
 
@@ -18,16 +18,23 @@ ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 ATOM = "http://www.w3.org/2005/Atom"
+PSC = "http://podlove.org/simple-chapters"  # what podcastparser (gPodder) reads chapters from
+DC = "http://purl.org/dc/elements/1.1/"
 for _prefix, _uri in (
     ("itunes", ITUNES),
     ("podcast", PODCAST),
     ("content", CONTENT),
     ("atom", ATOM),
+    ("psc", PSC),
+    ("dc", DC),
 ):
     ET.register_namespace(_prefix, _uri)
 
 # The namespace UUID Podcasting 2.0 uses for podcast:guid.
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+# What an article's image may be to stand as the episode's: it cannot be measured offline
+# (Apple wants a 1400-3000 px square), so at least a JPEG or PNG by its name.
+EPISODE_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 # Characters XML 1.0 forbids even when escaped.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -78,26 +85,40 @@ def render_feed(podcast: Podcast, episodes: Sequence[Episode], cover_file: str) 
     locked = _text(channel, f"{{{PODCAST}}}locked", "yes" if podcast.locked else "no")
     if podcast.email:
         locked.set("owner", podcast.email)
+    _show_features(channel, podcast)
     for episode in episodes:
-        _item(channel, podcast, episode)
+        _item(channel, podcast, episode, cover_url)
     ET.indent(rss)
     xml: bytes = ET.tostring(rss, encoding="utf-8", xml_declaration=True)
     return xml + b"\n"
 
 
-def _item(channel: ET.Element, podcast: Podcast, episode: Episode) -> None:
+def _show_features(channel: ET.Element, podcast: Podcast) -> None:
+    """The optional [podcast] features: Apple's ownership check, funding and people."""
+    for txt in podcast.txt:
+        _text(channel, f"{{{PODCAST}}}txt", txt).set("purpose", "applepodcastsverify")
+    for funding in podcast.funding:
+        _text(channel, f"{{{PODCAST}}}funding", funding.text).set("url", funding.url)
+    for person in podcast.person:
+        credit = _text(channel, f"{{{PODCAST}}}person", person.name)
+        credit.set("role", person.role)
+        credit.set("group", person.group)
+        for key, url in (("href", person.href), ("img", person.img)):
+            if url:
+                credit.set(key, url)
+
+
+def _item(channel: ET.Element, podcast: Podcast, episode: Episode, cover_url: str) -> None:
     base = podcast.base_url
     item = ET.SubElement(channel, "item")
     _text(item, "title", episode.title)
     _text(item, "description", episode.summary)
     _text(item, f"{{{CONTENT}}}encoded", show_notes(episode))
-    link, image = safe_url(episode.link), safe_url(episode.image)
-    if link:
-        _text(item, "link", link)
+    _text(item, "link", safe_url(episode.link) or url_in(base, page_file(episode.slug)))
     _link(
         item,
         "enclosure",
-        url=url_in(base, episode.audio_file),
+        url=podcast.enclosure_url(episode.audio_file),
         length=str(episode.audio_length),
         type="audio/mpeg",
     )
@@ -110,12 +131,14 @@ def _item(channel: ET.Element, podcast: Podcast, episode: Episode) -> None:
     _text(item, f"{{{ITUNES}}}explicit", _bool(podcast.explicit))
     if episode.author:
         _text(item, f"{{{ITUNES}}}author", episode.author)
-    if image:
-        _link(item, f"{{{ITUNES}}}image", href=image)
+        # RSS's own <author> must be an e-mail address; a byline is a dc:creator
+        _text(item, f"{{{DC}}}creator", episode.author)
+    _link(item, f"{{{ITUNES}}}image", href=episode_image(episode.image) or cover_url)
     chapters, vtt, srt = episode.sidecars
     _link(
         item, f"{{{PODCAST}}}chapters", url=url_in(base, chapters), type="application/json+chapters"
     )
+    _simple_chapters(item, episode)
     for name, kind in ((vtt, "text/vtt"), (srt, "application/x-subrip")):
         _link(
             item,
@@ -125,6 +148,41 @@ def _item(channel: ET.Element, podcast: Podcast, episode: Episode) -> None:
             language=podcast.language,
             rel="captions",
         )
+
+
+def _simple_chapters(item: ET.Element, episode: Episode) -> None:
+    """Podlove Simple Chapters: the JSON chapters again, for apps that read only these."""
+    marks = _link(item, f"{{{PSC}}}chapters", version="1.2")
+    for chapter in episode.chapters:
+        mark = _link(marks, f"{{{PSC}}}chapter", start=npt(chapter.start), title=chapter.title)
+        href = safe_url(chapter.url)
+        if href:
+            mark.set("href", href)
+
+
+def npt(seconds: float) -> str:
+    """HH:MM:SS.mmm (RFC 2326 normal play time), as Podlove Simple Chapters want it.
+
+    >>> npt(0), npt(61.2341), npt(3725.9996)
+    ('00:00:00.000', '00:01:01.234', '01:02:06.000')
+    """
+    millis = round(round(seconds, 3) * 1000)  # the JSON chapters' rounding
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
+def episode_image(url: str | None) -> str | None:
+    """An article's image, when it is an http(s) JPEG or PNG by its name, else None.
+
+    >>> [episode_image(url) for url in
+    ...  ("https://contoh.id/a.JPG?w=1400", "https://contoh.id/a.webp", "file:///a.png")]
+    ['https://contoh.id/a.JPG?w=1400', None, None]
+    """
+    image = safe_url(url)
+    if image and urlsplit(image).path.lower().endswith(EPISODE_IMAGE_SUFFIXES):
+        return image
+    return None
 
 
 def show_notes(episode: Episode) -> str:

@@ -116,6 +116,22 @@ def _check_channel(channel: ET.Element, output: Path, podcast: Podcast) -> list[
         problems.append("podcast:guid is not the UUIDv5 of the feed URL")
     if _text(channel, "podcast:locked") not in ("yes", "no"):
         problems.append("podcast:locked must be yes or no")
+    return problems + _check_show_features(channel)
+
+
+def _check_show_features(channel: ET.Element) -> list[str]:
+    """podcast:txt, podcast:funding and podcast:person, when the show has them."""
+    problems = []
+    for txt in channel.findall("podcast:txt", _NS):
+        if not (txt.text or "").strip():
+            problems.append("podcast:txt is empty")
+    for funding in channel.findall("podcast:funding", _NS):
+        if not safe_url(funding.get("url")) or not (funding.text or "").strip():
+            problems.append("podcast:funding needs an http(s) url and a text")
+    for person in channel.findall("podcast:person", _NS):
+        links = [person.get(key) for key in ("href", "img") if person.get(key) is not None]
+        if not (person.text or "").strip() or not all(safe_url(url) for url in links):
+            problems.append("podcast:person needs a name, and http(s) href and img")
     return problems
 
 
@@ -170,7 +186,9 @@ def _check_item(item: ET.Element, output: Path, podcast: Podcast, guids: set[str
     if _text(item, "itunes:episodeType") not in ("full", "trailer", "bonus"):
         problems.append("itunes:episodeType must be full, trailer or bonus")
     link = _text(item, "link")
-    if link and not safe_url(link):
+    if not link:
+        problems.append("no <link>")
+    elif not safe_url(link):
         problems.append(f"<link> {link!r} is not an http(s) address")
     image = item.find("itunes:image", _NS)
     if image is not None and not safe_url(image.get("href")):
@@ -196,9 +214,10 @@ def _check_enclosure(enclosure: ET.Element | None, output: Path, podcast: Podcas
     problems = []
     if enclosure.get("type") != "audio/mpeg":
         problems.append("enclosure type is not audio/mpeg")
-    local = _local_file(url, output, podcast)
+    local = _local_file(_without_prefix(url, podcast), output, podcast)
     if local is None:
-        return [*problems, f"enclosure {url} is not under the base URL {podcast.base_url}"]
+        under = podcast.enclosure_url("")
+        return [*problems, f"enclosure {url} is not under {under}"]
     if not local.is_file():
         return [*problems, f"enclosure names {local.name}, which is not in the output folder"]
     size = local.stat().st_size
@@ -230,6 +249,14 @@ def _check_linked(url: str, output: Path, podcast: Podcast, what: str) -> list[s
     if not local.is_file():
         return [f"{what} names {local.name}, which is not in the output folder"]
     return []
+
+
+def _without_prefix(url: str, podcast: Podcast) -> str:
+    """An enclosure URL as it is without the analytics prefix: under the base URL."""
+    prefix = podcast.analytics_prefix
+    if prefix is None or not url.startswith(prefix):
+        return url
+    return f"{urlsplit(podcast.base_url).scheme}://{url[len(prefix) :]}"
 
 
 def _local_file(url: str, output: Path, podcast: Podcast) -> Path | None:

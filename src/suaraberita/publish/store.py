@@ -8,15 +8,15 @@ import random
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from suaraberita.audio.tags import Chapter
 from suaraberita.errors import FeedError, InputError, NoSpaceError, no_space
 from suaraberita.files import alive
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 _MIGRATIONS = {
     1: """
     CREATE TABLE episodes (
@@ -61,7 +61,17 @@ _MIGRATIONS = {
     5: """
     ALTER TABLE episodes ADD COLUMN source_key TEXT;
     """,
+    # the narration order, which breaks ties of publication date in the numbering: the
+    # run's clock and the article's place in it (the old numbers were given in that order)
+    6: """
+    ALTER TABLE episodes ADD COLUMN narrated TEXT;
+    ALTER TABLE episodes ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+    UPDATE episodes SET position = number;
+    """,
 }
+# what an episode keeps from its first narration when it is narrated again
+_KEPT = frozenset({"guid", "number", "narrated", "position"})
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 INDEX_PAGE = "index.html"  # the show's page
@@ -94,9 +104,11 @@ class Episode:
     author: str | None = None
     link: str | None = None
     image: str | None = None
-    number: int = 0  # itunes:episode; the store gives one to a new episode
+    number: int = 0  # itunes:episode: its place by date, then narration order (the store)
     fingerprint: str | None = None  # pipeline.fingerprint of what made the audio
     source_key: str | None = None  # pipeline.source_key of the file it was narrated from
+    narrated: datetime | None = None  # the clock of the run that first narrated it
+    position: int = 0  # the article's place among that run's articles
 
     @property
     def sidecars(self) -> tuple[str, str, str]:
@@ -159,6 +171,8 @@ class Store:
                     if statement.strip():
                         self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {step}")
+            if version < SCHEMA_VERSION:
+                self._renumber()
 
     def get(self, guid: str) -> Episode | None:
         row = self._db.execute("SELECT * FROM episodes WHERE guid = ?", (guid,)).fetchone()
@@ -210,39 +224,52 @@ class Store:
         return not any((folder / name).exists() for name in (*episode_files(slug), page_file(slug)))
 
     def put(self, episode: Episode) -> Episode:
-        """Insert or replace the episode with this guid; returns it with its number."""
+        """Insert or replace the episode with this guid (which keeps its narration order)
+        and number every episode again; returns it as stored, with its number."""
         chapters = json.dumps([[c.title, c.start, c.end, c.url] for c in episode.chapters])
+        narrated = episode.narrated.isoformat() if episode.narrated else None
         try:
             with self.transaction():
-                number = self._db.execute(
-                    "SELECT COALESCE((SELECT number FROM episodes WHERE guid = ?),"
-                    " (SELECT COALESCE(MAX(number), 0) + 1 FROM episodes))",
-                    (episode.guid,),
-                ).fetchone()[0]
                 row = {
                     "guid": episode.guid, "slug": episode.slug, "title": episode.title,
                     "summary": episode.summary, "author": episode.author, "link": episode.link,
                     "image": episode.image, "pub_date": episode.pub_date.isoformat(),
                     "duration": episode.duration, "audio_file": episode.audio_file,
                     "audio_length": episode.audio_length, "chapters": chapters,
-                    "voice": episode.voice, "number": number,
+                    "voice": episode.voice, "number": 0,
                     "fingerprint": episode.fingerprint, "source_key": episode.source_key,
+                    "narrated": narrated, "position": episode.position,
                 }  # fmt: skip
                 names = ", ".join(row)
                 marks = ", ".join(f":{name}" for name in row)
                 # ON CONFLICT(guid): a clash on the slug is an error, never a lost episode
-                updates = ", ".join(f"{name} = excluded.{name}" for name in row if name != "guid")
+                updates = ", ".join(
+                    f"{name} = excluded.{name}" for name in row if name not in _KEPT
+                )
                 self._db.execute(
                     f"INSERT INTO episodes ({names}) VALUES ({marks})"
                     f" ON CONFLICT(guid) DO UPDATE SET {updates}",
                     row,
                 )
                 self._db.execute("DELETE FROM reservations WHERE guid = ?", (episode.guid,))
+                self._renumber()
+                stored = self.get(episode.guid)
         except sqlite3.Error as exc:
             raise _full(exc, self.path) or FeedError(
                 f"cannot save episode {episode.slug}: {exc}", path=self.path
             ) from exc
-        return replace(episode, number=number)
+        assert stored is not None
+        return stored
+
+    def _renumber(self) -> None:
+        """Number the episodes 1, 2, ... by publication date, then narration order (in the
+        caller's transaction): the same numbers whichever article of a batch finished first."""
+        rows = self._db.execute(
+            "SELECT guid, pub_date, narrated, position, number FROM episodes ORDER BY rowid"
+        ).fetchall()
+        keyed = sorted(rows, key=lambda row: _order(*row[1:4]))
+        changed = [(n, row[0]) for n, row in enumerate(keyed, start=1) if row[4] != n]
+        self._db.executemany("UPDATE episodes SET number = ? WHERE guid = ?", changed)
 
     def by_source_key(self, key: str) -> Episode | None:
         """The episode last narrated from exactly this file and these settings."""
@@ -256,15 +283,14 @@ class Store:
             return None
         with self.transaction():
             self._db.execute("DELETE FROM episodes WHERE slug = ?", (slug,))
+            self._renumber()  # the numbers stay 1, 2, ... by date
         return _episode(row, self._columns())
 
     def episodes(self) -> tuple[Episode, ...]:
-        """All episodes, newest first."""
-        rows = self._db.execute("SELECT * FROM episodes ORDER BY slug").fetchall()
+        """All episodes, newest first (the highest number first)."""
+        rows = self._db.execute("SELECT * FROM episodes ORDER BY number DESC").fetchall()
         columns = self._columns()
-        episodes = [_episode(row, columns) for row in rows]
-        # by the instant, not the text: dates carry different time zones
-        return tuple(sorted(episodes, key=lambda e: e.pub_date, reverse=True))
+        return tuple(_episode(row, columns) for row in rows)
 
     def _columns(self) -> list[str]:
         return [r[1] for r in self._db.execute("PRAGMA table_info(episodes)")]
@@ -291,6 +317,13 @@ class Store:
             raise _full(exc, self.path) or FeedError(
                 f"cannot save the episode store: {exc}", path=self.path
             ) from exc
+
+
+def _order(pub_date: str, narrated: str | None, position: int) -> tuple[datetime, datetime, int]:
+    """An episode's place in the numbering. Instants, not text: dates carry different
+    time zones. Episodes stored before the narration order was kept come first."""
+    first = datetime.fromisoformat(narrated) if narrated else _EARLIEST
+    return datetime.fromisoformat(pub_date), first, position
 
 
 def _full(exc: sqlite3.Error, path: Path) -> NoSpaceError | None:
@@ -329,8 +362,16 @@ def _episode(row: tuple[object, ...], columns: list[str]) -> Episode:
         number=int(data["number"]),  # type: ignore[call-overload]
         fingerprint=_opt(data["fingerprint"]),
         source_key=_opt(data.get("source_key")),
+        narrated=None
+        if data["narrated"] is None
+        else datetime.fromisoformat(str(data["narrated"])),
+        position=int(data["position"]),  # type: ignore[call-overload]
     )
 
 
 def _opt(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def _opt_date(value: object) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(str(value))
