@@ -359,7 +359,7 @@ def test_enclosures_go_through_the_analytics_prefix_and_check_clean(featured: Pa
     enclosure = item.find("enclosure")
     assert enclosure is not None
     url = enclosure.get("url", "")
-    assert url.startswith("https://op3.dev/e/pod.contoh.id/kabar/")
+    assert url.startswith("https://op3.dev/e/" + BASE.removeprefix("https://"))
     assert (featured / "output" / url.rsplit("/", 1)[1]).is_file()
     xml = (featured / "output/feed.xml").read_bytes()
     [entry] = feedparser.parse(xml).entries
