@@ -173,7 +173,7 @@ def narrate(files: tuple[str, ...], **how: Any) -> None:
     stdin = click.get_binary_stream("stdin").read(limit + 1) if "-" in files else None
     failures = _narrate_all(files, options, lexicon, how["jobs"], how["quiet"], stdin)
     if failures:
-        echo(f"{len(failures)} of {len(files)} articles failed.", err=True)
+        echo(f"{len(failures)} of {_count(len(files), 'article')} failed.", err=True)
         sys.exit(ExitStatus.PARTIAL)
 
 
@@ -687,10 +687,33 @@ def _summary(source: str, done: Any) -> str:
         return f"{source}: {done.audio_path} is up to date (use --force to {again})"
     minutes, seconds = divmod(round(done.episode.duration), 60)
     return (
-        f"{source}: {done.audio_path} ({minutes}:{seconds:02d}, "
-        f"{len(done.episode.chapters)} chapters, {done.loudness.integrated:.1f} LUFS, "
-        f"true peak {done.loudness.peak:.1f} dBTP); feed {done.feed_path}"
+        f"{source}: {done.audio_path}, {minutes}:{seconds:02d}, "
+        f"{_count(len(done.episode.chapters), 'chapter')}, {_loudness_text(done.loudness)}; "
+        f"feed {done.feed_path}"
     )
+
+
+def _loudness_text(loudness: Any) -> str:
+    """An episode's loudness as podcasts state it (the `loudness` setting), with what a
+    plain meter reads of a mono file beside it, and its true peak.
+
+    >>> from suaraberita.audio.render import Loudness
+    >>> _loudness_text(Loudness(-19.04, -2.26))
+    '-16.0 LUFS (mono meter: -19.0 LUFS), true peak -2.3 dBTP'
+    >>> _loudness_text(Loudness(-16.2, -1.5, channels=2))
+    '-16.2 LUFS, true peak -1.5 dBTP'
+    """
+    meter = f" (mono meter: {loudness.integrated:.1f} LUFS)" if loudness.channels == 1 else ""
+    return f"{loudness.stated:.1f} LUFS{meter}, true peak {loudness.peak:.1f} dBTP"
+
+
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    """A number and its noun, singular or plural as English has it.
+
+    >>> _count(1, "chapter"), _count(4, "chapter"), _count(0, "entry", "entries")
+    ('1 chapter', '4 chapters', '0 entries')
+    """
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _make_folder(folder: Path) -> None:
