@@ -210,7 +210,7 @@ def follow(feed: str, limit: int | None, since: datetime | None, **how: Any) -> 
             echo(f"Nothing to narrate: {feed} has {why}.")
         return
     if not how["quiet"]:
-        echo(f"{len(check.items)} new of {check.total} items in {feed}.")
+        echo(f"{len(check.items)} new of {_count(check.total, 'item')} in {feed}.")
     urls = tuple(item.url for item in check.items)
     deferred = replace(options, defer_feed=True)  # one feed update for all the new items
     failures = _narrate_all(urls, deferred, lexicon, how["jobs"], how["quiet"], None, alone=False)
@@ -222,7 +222,7 @@ def follow(feed: str, limit: int | None, since: datetime | None, **how: Any) -> 
     record(state, feed, check, done, options.output, failed=bool(retry))
     if failures:
         again = f"; {len(retry)} will be tried again next time" if retry else ""
-        echo(f"{len(failures)} of {len(urls)} items failed{again}.", err=True)
+        echo(f"{len(failures)} of {_count(len(urls), 'item')} failed{again}.", err=True)
         sys.exit(ExitStatus.PARTIAL)
 
 
@@ -351,7 +351,8 @@ def preview(
             f"Google requests: {guess.requests} (at most 100 characters each; "
             f"{guess.cached} already cached, {guess.requests - guess.cached} to send)"
         )
-    echo(f"Expected duration: about {minutes}:{seconds:02d} ({guess.characters} characters)")
+    characters = _count(guess.characters, "character")
+    echo(f"Expected duration: about {minutes}:{seconds:02d} ({characters})")
 
 
 def _explain(article: Any) -> None:
@@ -364,7 +365,7 @@ def _explain(article: Any) -> None:
         ("Date", meta.date),
     ):
         echo(f"   {label}: {value or '-'}")
-    echo(f"== Left out or changed: {len(article.dropped)} lines")
+    echo(f"== Left out or changed: {_count(len(article.dropped), 'line')}")
     for item in article.dropped:
         detail = f" ({item.detail})" if item.detail else ""
         echo(f"{item.line:>5}  {item.rule}{detail}: {item.text}")
@@ -529,7 +530,7 @@ def feed_check(output: Path, config: Path | None, base_url: str | None) -> None:
     for problem in problems:
         echo(f"- {problem}")
     if problems:
-        raise FeedError(f"{len(problems)} problems in the feed", path=output / "feed.xml")
+        raise FeedError(f"{_count(len(problems), 'problem')} in the feed", path=output / "feed.xml")
     echo("feed.xml: no problems found")
 
 
@@ -623,7 +624,7 @@ def cache_clear() -> None:
 
     store = Cache(default_cache_dir(os.environ))  # clearing needs no limit
     removed = store.clear()
-    echo(f"Removed {removed} entries from {store.root}")
+    echo(f"Removed {_count(removed, 'entry', 'entries')} from {store.root}")
 
 
 def _web_options(engine: Any, refresh: bool) -> Any:
