@@ -76,11 +76,56 @@ def test_transcripts_parse_in_order_within_the_audio(narrated: Path) -> None:
     assert "Kereta Cepat & Tiket Murah" in text  # written form, not the spoken one
     assert "Harga tiket turun menjadi lima puluh ribu rupiah." in text
     assert "1. Tiket lebih murah" in text
-    assert all(len(line) <= 65 for c in captions for line in c.text.splitlines())
+    assert all(len(line) <= 42 for c in captions for line in c.text.splitlines())
 
     subtitles = list(srt.parse((narrated / f"{MD_SLUG}.srt").read_text(encoding="utf-8")))
     assert len(subtitles) == len(captions)
     assert [s.start.total_seconds() for s in subtitles] == pytest.approx(starts, abs=0.001)
+
+
+def test_captions_cut_each_sentence_into_readable_cues(narrated: Path) -> None:
+    sentences = _readable_captions(narrated, MD_SLUG)
+    assert any(len(s) > 42 for s in sentences)  # some take two lines
+
+
+LONG_SENTENCES = """\
+Jalur Kereta Baru
+
+Pemerintah daerah menyatakan bahwa pembangunan jalur kereta yang menghubungkan kota itu \
+dengan ibu kota provinsi akan dimulai tahun depan, setelah seluruh proses pembebasan lahan \
+di tiga kecamatan selesai dan izin lingkungan diterbitkan oleh kementerian. Warga yang \
+tinggal di sepanjang jalur itu meminta agar ganti rugi dibayar penuh sebelum alat berat \
+datang, bukan sesudahnya, seperti yang terjadi pada proyek jalan tol beberapa tahun lalu.
+"""
+
+
+def test_long_sentences_get_several_readable_cues(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "jalur.txt").write_text(LONG_SENTENCES, encoding="utf-8")
+    assert run_cli("narrate", "-q", "jalur.txt").code == 0
+    sentences = _readable_captions(tmp_path / "output", "jalur-kereta-baru")
+    assert max(map(len, sentences)) > 200  # three cues or more
+
+
+def _readable_captions(output: Path, slug: str) -> list[str]:
+    """Check each sentence's cues (the USLT transcript has a sentence a line), read by
+    webvtt-py with their real timings: two lines of at most 42 characters, no orphan
+    word, none under a second unless the sentence is; the sentences are returned."""
+    captions = list(webvtt.read(str(output / f"{slug}.vtt")))
+    sentences = str(ID3(output / f"{slug}.mp3").getall("USLT")[0]).splitlines()
+    for sentence in sentences:
+        cues, said = [], []
+        while said != sentence.split():
+            cues.append(captions.pop(0))
+            said += html.unescape(cues[-1].text).split()
+        seconds = _seconds(cues[-1].end) - _seconds(cues[0].start)
+        for cue in cues:
+            lines = html.unescape(cue.text).splitlines()
+            assert 1 <= len(lines) <= 2
+            assert all(len(line) <= 42 for line in lines), lines
+            assert len(" ".join(lines).split()) > 1 or len(sentence.split()) < 3, sentence
+            assert _seconds(cue.end) - _seconds(cue.start) >= 1.0 or seconds < 1.0, sentence
+    assert captions == []
+    return sentences
 
 
 def _seconds(clock: str) -> float:

@@ -127,7 +127,7 @@ def test_cache_commands(run_cli, tmp_path: Path) -> None:
     assert "10 bytes" in info.stdout
     cleared = run_cli("cache", "clear", env=env)
     assert cleared.code == 0
-    assert "Removed 1 entries" in cleared.stdout
+    assert "Removed 1 entry from" in cleared.stdout
     assert "Entries:  0" in run_cli("cache", "info", env=env).stdout
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ import pytest
 from suaraberita import __version__
 from suaraberita.cli import cli
 from suaraberita.errors import ExitStatus
+from tests.conftest import MARKDOWN_ARTICLE
 
 
 def _commands(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -71,6 +73,31 @@ def test_batch_goes_on_after_a_failure(run_cli, tmp_path: Path) -> None:
     assert result.code == ExitStatus.PARTIAL
     assert "hilang.txt" in result.stderr
     assert (tmp_path / "output/judul-satu.mp3").exists()
+
+
+def test_narrate_counts_in_english_and_states_loudness_as_podcasts_do(
+    run_cli, tmp_path: Path
+) -> None:
+    """One chapter or four; the loudness as podcasts state it (-16 LUFS), with the mono
+    file's plain meter reading (3 LU lower) beside it, so no one takes it for too quiet."""
+    (tmp_path / "satu.txt").write_text("Judul Satu\n\nIsi berita pertama.\n", encoding="utf-8")
+    (tmp_path / "kereta.md").write_text(MARKDOWN_ARTICLE, encoding="utf-8")
+    result = run_cli("narrate", "--jobs", "1", "satu.txt", "kereta.md", "hilang.txt")
+    assert result.code == ExitStatus.PARTIAL
+    assert result.stderr.endswith("1 of 3 articles failed.\n")
+    said = dict(line.split(": ", 1) for line in result.stdout.splitlines())
+    assert said.keys() == {"satu.txt", "kereta.md"}
+    chapters = {"satu.txt": "1 chapter", "kereta.md": "4 chapters"}
+    for source, line in said.items():
+        found = re.fullmatch(
+            r"output/(.+)\.mp3, \d:\d\d, (\d chapters?), (-[\d.]+) LUFS "
+            r"\(mono meter: (-[\d.]+) LUFS\), true peak -[\d.]+ dBTP; feed output/feed.xml",
+            line,
+        )
+        assert found, line
+        assert found[2] == chapters[source]
+        assert float(found[3]) == pytest.approx(-16.0, abs=1.0)
+        assert float(found[3]) - float(found[4]) == pytest.approx(3.0, abs=0.11)
 
 
 def test_voices_lists_the_builtin_voice(run_cli) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import uuid
@@ -223,6 +225,14 @@ def test_feed_check_reports_problems(site: Path, tmp_path: Path) -> None:
     assert "itunes:explicit must be true or false" in result.stdout
     assert "(Kereta Cepat & Tiket Murah: Apa Kata Warga?): no <link>" in result.stdout
     assert "not in the output folder" in result.stdout
+    assert re.search(r"feed\.xml: \d+ problems in the feed$", result.stderr)
+
+    shutil.copytree(site / "output", broken, dirs_exist_ok=True)  # the files are there
+    (broken / "feed.xml").write_text(xml.replace("<itunes:explicit>false", "<itunes:explicit>no"))
+    one = _run(site, "feed", "check", "--output", str(broken))
+    assert one.returncode == ExitStatus.FEED
+    assert one.stdout.splitlines() == ["- itunes:explicit must be true or false"]
+    assert one.stderr.endswith("feed.xml: 1 problem in the feed\n")
 
 
 def test_init_writes_loadable_starter(tmp_path: Path) -> None:

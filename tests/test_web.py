@@ -191,6 +191,15 @@ def test_follow_narrates_new_items_once(site: Site, run_cli, tmp_path: Path) -> 
     assert len(_items(tmp_path / "output" / "feed.xml")) == 3
 
 
+def test_follow_counts_one_item_as_one(site: Site, run_cli) -> None:
+    item = f"<item><title>Hilang</title><link>{site.url}/tidak-ada.html</link></item>"
+    site.extra["/satu.xml"] = f"<rss version='2.0'><channel>{item}</channel></rss>".encode()
+    result = run_cli("follow", "--voice", "id-espeak", f"{site.url}/satu.xml")
+    assert result.code == 8, result.stderr
+    assert f"1 new of 1 item in {site.url}/satu.xml." in result.stdout
+    assert result.stderr.endswith("1 of 1 item failed.\n")  # a missing page: not tried again
+
+
 def test_follow_says_when_a_feed_is_not_a_feed(site: Site, run_cli) -> None:
     result = run_cli("follow", "--voice", "id-espeak", f"{site.url}/{PAGES[0].name}")
     assert result.code == 3, result.stderr

@@ -173,7 +173,7 @@ def narrate(files: tuple[str, ...], **how: Any) -> None:
     stdin = click.get_binary_stream("stdin").read(limit + 1) if "-" in files else None
     failures = _narrate_all(files, options, lexicon, how["jobs"], how["quiet"], stdin)
     if failures:
-        echo(f"{len(failures)} of {len(files)} articles failed.", err=True)
+        echo(f"{len(failures)} of {_count(len(files), 'article')} failed.", err=True)
         sys.exit(ExitStatus.PARTIAL)
 
 
@@ -210,7 +210,7 @@ def follow(feed: str, limit: int | None, since: datetime | None, **how: Any) -> 
             echo(f"Nothing to narrate: {feed} has {why}.")
         return
     if not how["quiet"]:
-        echo(f"{len(check.items)} new of {check.total} items in {feed}.")
+        echo(f"{len(check.items)} new of {_count(check.total, 'item')} in {feed}.")
     urls = tuple(item.url for item in check.items)
     deferred = replace(options, defer_feed=True)  # one feed update for all the new items
     failures = _narrate_all(urls, deferred, lexicon, how["jobs"], how["quiet"], None, alone=False)
@@ -222,7 +222,7 @@ def follow(feed: str, limit: int | None, since: datetime | None, **how: Any) -> 
     record(state, feed, check, done, options.output, failed=bool(retry))
     if failures:
         again = f"; {len(retry)} will be tried again next time" if retry else ""
-        echo(f"{len(failures)} of {len(urls)} items failed{again}.", err=True)
+        echo(f"{len(failures)} of {_count(len(urls), 'item')} failed{again}.", err=True)
         sys.exit(ExitStatus.PARTIAL)
 
 
@@ -351,7 +351,8 @@ def preview(
             f"Google requests: {guess.requests} (at most 100 characters each; "
             f"{guess.cached} already cached, {guess.requests - guess.cached} to send)"
         )
-    echo(f"Expected duration: about {minutes}:{seconds:02d} ({guess.characters} characters)")
+    characters = _count(guess.characters, "character")
+    echo(f"Expected duration: about {minutes}:{seconds:02d} ({characters})")
 
 
 def _explain(article: Any) -> None:
@@ -364,7 +365,7 @@ def _explain(article: Any) -> None:
         ("Date", meta.date),
     ):
         echo(f"   {label}: {value or '-'}")
-    echo(f"== Left out or changed: {len(article.dropped)} lines")
+    echo(f"== Left out or changed: {_count(len(article.dropped), 'line')}")
     for item in article.dropped:
         detail = f" ({item.detail})" if item.detail else ""
         echo(f"{item.line:>5}  {item.rule}{detail}: {item.text}")
@@ -529,7 +530,7 @@ def feed_check(output: Path, config: Path | None, base_url: str | None) -> None:
     for problem in problems:
         echo(f"- {problem}")
     if problems:
-        raise FeedError(f"{len(problems)} problems in the feed", path=output / "feed.xml")
+        raise FeedError(f"{_count(len(problems), 'problem')} in the feed", path=output / "feed.xml")
     echo("feed.xml: no problems found")
 
 
@@ -623,7 +624,7 @@ def cache_clear() -> None:
 
     store = Cache(default_cache_dir(os.environ))  # clearing needs no limit
     removed = store.clear()
-    echo(f"Removed {removed} entries from {store.root}")
+    echo(f"Removed {_count(removed, 'entry', 'entries')} from {store.root}")
 
 
 def _web_options(engine: Any, refresh: bool) -> Any:
@@ -687,10 +688,33 @@ def _summary(source: str, done: Any) -> str:
         return f"{source}: {done.audio_path} is up to date (use --force to {again})"
     minutes, seconds = divmod(round(done.episode.duration), 60)
     return (
-        f"{source}: {done.audio_path} ({minutes}:{seconds:02d}, "
-        f"{len(done.episode.chapters)} chapters, {done.loudness.integrated:.1f} LUFS, "
-        f"true peak {done.loudness.peak:.1f} dBTP); feed {done.feed_path}"
+        f"{source}: {done.audio_path}, {minutes}:{seconds:02d}, "
+        f"{_count(len(done.episode.chapters), 'chapter')}, {_loudness_text(done.loudness)}; "
+        f"feed {done.feed_path}"
     )
+
+
+def _loudness_text(loudness: Any) -> str:
+    """An episode's loudness as podcasts state it (the `loudness` setting), with what a
+    plain meter reads of a mono file beside it, and its true peak.
+
+    >>> from suaraberita.audio.render import Loudness
+    >>> _loudness_text(Loudness(-19.04, -2.26))
+    '-16.0 LUFS (mono meter: -19.0 LUFS), true peak -2.3 dBTP'
+    >>> _loudness_text(Loudness(-16.2, -1.5, channels=2))
+    '-16.2 LUFS, true peak -1.5 dBTP'
+    """
+    meter = f" (mono meter: {loudness.integrated:.1f} LUFS)" if loudness.channels == 1 else ""
+    return f"{loudness.stated:.1f} LUFS{meter}, true peak {loudness.peak:.1f} dBTP"
+
+
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    """A number and its noun, singular or plural as English has it.
+
+    >>> _count(1, "chapter"), _count(4, "chapter"), _count(0, "entry", "entries")
+    ('1 chapter', '4 chapters', '0 entries')
+    """
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _make_folder(folder: Path) -> None:

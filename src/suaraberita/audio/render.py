@@ -30,6 +30,7 @@ LIMITER_HEADROOM = 1.5  # dB below the true-peak ceiling: the limiter sees sampl
 MAX_GAIN = 30.0  # dB; more would only lift noise
 PLAN_SECONDS = 60.0  # the gain is planned from the first minute: a voice's level is steady
 TOLERANCE = 0.5  # dB: a gain further than this from what all the speech needs is redone
+MONO_OFFSET = 3.0  # LU a mono file reads below its level as podcasts state it (dual mono)
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,24 @@ class AudioFormat:
     @property
     def mono_target(self) -> float:
         """The target on a plain BS.1770 meter: a mono file reads 3 LU below stereo."""
-        return self.loudness - 3.0 if self.channels == 1 else self.loudness
+        return self.loudness - MONO_OFFSET if self.channels == 1 else self.loudness
 
 
 @dataclass(frozen=True)
 class Loudness:
     integrated: float  # LUFS on a plain BS.1770 meter
     peak: float  # dBTP
+    channels: int = 1
+
+    @property
+    def stated(self) -> float:
+        """Integrated loudness as podcasts state it (the `loudness` setting): a mono
+        file counted as the same sound on two channels, 3 LU above a plain meter.
+
+        >>> Loudness(-19.0, -2.0).stated, Loudness(-16.2, -2.0, channels=2).stated
+        (-16.0, -16.2)
+        """
+        return self.integrated + MONO_OFFSET if self.channels == 1 else self.integrated
 
 
 @dataclass(frozen=True)
@@ -190,7 +202,8 @@ def _encode(
     segments = [part for part in parts if part is not None]
     encode = [*_encode_args(fmt, segments, work_rate), str(out)]
     log = _Ffmpeg(binary, encode, out.parent, stdin=spool).finish("encode the MP3")
-    return _Encoded(parse_result(log), parse_integrated(log, "ebur128@speech"))
+    result = replace(parse_result(log), channels=fmt.channels)
+    return _Encoded(result, parse_integrated(log, "ebur128@speech"))
 
 
 def _raw_input(rate: int) -> list[str]:
@@ -285,7 +298,7 @@ def parse_result(log: str) -> Loudness:
 
     >>> parse_result("[ebur128@result @ 0x1] Summary:\n  I:  -19.1 LUFS\n"
     ...              "[Parsed_astats_6 @ 0x2] Peak level dB: -2.296883\n")
-    Loudness(integrated=-19.1, peak=-2.296883)
+    Loudness(integrated=-19.1, peak=-2.296883, channels=1)
     """
     peak = re.findall(r"Peak level dB:\s+(-?[\d.]+|-inf)", log)
     if not peak:
