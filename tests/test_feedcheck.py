@@ -98,4 +98,4 @@ def test_a_cover_under_1400_px_is_named_with_what_to_set(run_cli, work: Path) ->
     assert result.code == ExitStatus.FEED
     assert "cover is 600x600: Apple wants a square of 1400-3000 px" in result.stdout
     assert "set podcast.image" in result.stdout
-    assert "1 problem" in result.stderr
+    assert "1 problem in the feed" in result.stderr
