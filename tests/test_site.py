@@ -443,3 +443,17 @@ def test_an_episode_published_as_berlangganan_keeps_its_page(tmp_path: Path) -> 
     for name in ("index.html", "berlangganan.html"):
         (link,) = parse(tmp_path / name).find("a", **{"class": "subscribe"})
         assert link["href"] == "feed.xml"
+
+
+def test_someone_else_s_berlangganan_html_is_kept(tmp_path: Path) -> None:
+    mine = "<p>halaman berlangganan saya</p>"
+    (tmp_path / "berlangganan.html").write_text(mine)
+    _render_pages(tmp_path, Podcast())
+    assert (tmp_path / "berlangganan.html").read_text() == mine
+    (link,) = parse(tmp_path / "index.html").find("a", **{"class": "subscribe"})
+    assert link["href"] == "feed.xml"
+    (tmp_path / "berlangganan.html").unlink()
+    _render_pages(tmp_path, Podcast())  # once it is gone, the show's own page is made
+    assert GENERATOR in (tmp_path / "berlangganan.html").read_text()
+    (link,) = parse(tmp_path / "index.html").find("a", **{"class": "subscribe"})
+    assert link["href"] == "berlangganan.html"

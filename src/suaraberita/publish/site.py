@@ -71,15 +71,17 @@ def render_site(
     staged there too). Returns the pages staged and the pages of episodes that are gone,
     for the caller to delete after the commit. Call with the folder lock held.
 
-    An episode published before the subscribe page existed may own its name: its page
-    stays, and the pages' "Berlangganan" links lead to the feed as they used to."""
+    An episode published before the subscribe page existed, or a page someone else put
+    in the folder, may own its name: that page stays, and the pages' "Berlangganan" links
+    lead to the feed as they used to."""
     written: list[Path] = []
     for name in ASSET_NAMES:
         data = (files("suaraberita.publish") / "static" / name).read_bytes()
         _stage(output / ASSETS_DIR / name, data, staging, written)
     pages = {INDEX_NAME}
     taken = {page_name(episode.slug) for episode in episodes}
-    subscribe = FEED_FILE if SUBSCRIBE_NAME in taken else SUBSCRIBE_NAME
+    theirs = (output / SUBSCRIBE_NAME).exists() and not _ours(output / SUBSCRIBE_NAME)
+    subscribe = FEED_FILE if SUBSCRIBE_NAME in taken or theirs else SUBSCRIBE_NAME
     for episode in episodes:
         name = page_name(episode.slug)
         pages.add(name)
