@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,9 +19,10 @@ from typing import Any
 
 import pytest
 from mutagen.mp3 import MP3
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
 from suaraberita.publish.site import read_vtt
+from suaraberita.settings import Podcast
 from tests.conftest import MARKDOWN_ARTICLE, MD_SLUG
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -108,8 +110,12 @@ def problems() -> list[str]:
     return []
 
 
-def _open(browser: Browser, problems: list[str], url: str, **context: Any) -> Page:
+def _open(
+    browser: Browser, problems: list[str], url: str, init_script: str = "", **context: Any
+) -> Page:
     page = browser.new_context(**context).new_page()
+    if init_script:
+        page.add_init_script(init_script)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
 
     def console(message: ConsoleMessage) -> None:
@@ -222,4 +228,115 @@ def test_index_leads_to_the_episode(served: Served, browser: Browser, problems: 
     page.locator(f"a[href='{MD_SLUG}.html']").click()
     page.wait_for_url(f"**/{MD_SLUG}.html")
     page.wait_for_function(f"{PLAYER}.readyState >= 1")
+    assert problems == []
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+# each app's link on the subscribe page, and how its address starts
+APPS = (
+    ("Apple Podcasts", "podcasts://localhost:8000/feed.xml"),
+    ("Pocket Casts", "pktc://subscribe/localhost:8000/feed.xml"),
+    ("AntennaPod", "https://antennapod.org/deeplink/subscribe?url=http%3A%2F%2Flocalhost"),
+    ("Podcast Addict", "podcastaddict://localhost:8000/feed.xml"),
+    ("Overcast", "overcast://x-callback-url/add?url=http%3A%2F%2Flocalhost%3A8000%2Ffeed.xml"),
+    ("Castro", "castros://subscribe/localhost:8000/feed.xml"),
+    ("Aplikasi podcast lain", "podcast://localhost:8000/feed.xml"),
+    ("Pembaca feed", "feed:http://localhost:8000/feed.xml"),
+    ("Alamat RSS", "feed.xml"),
+)
+SALIN = "Salin alamat feed"
+FIELD = "document.getElementById('alamat-feed')"
+
+
+def _sees_the_subscribe_page(page: Page, touch: bool) -> None:
+    """The feed's address to copy and every app's link, on screen and within its width."""
+    page.wait_for_url("**/berlangganan.html")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Berlangganan")
+    field = page.get_by_role("textbox", name="Alamat feed")
+    assert field.is_visible()
+    assert field.input_value() == Podcast().feed_url  # the served folder's settings
+    assert field.is_editable() is False  # read-only, still selectable
+    assert page.get_by_role("button", name=SALIN).is_visible()
+    links = page.locator("ul.apps a")
+    assert links.count() == len(APPS)
+    for number, (name, start) in enumerate(APPS):
+        link = links.nth(number)
+        assert link.is_visible(), name
+        assert link.inner_text().startswith(name)
+        assert (link.get_attribute("href") or "").startswith(start), name
+        box = link.bounding_box()
+        assert box is not None
+        if touch:
+            assert box["height"] >= 44, name  # big enough for a finger
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_berlangganan_leads_to_the_subscribe_page(
+    served: Served, browser: Browser, problems: list[str], size: str
+) -> None:
+    context = PHONE if size == "phone" else DESKTOP
+    episode = f"{served.url}{MD_SLUG}.html"
+    # the index's header link and its button, and an episode page's header link
+    for start, link in (
+        (served.url, "header a.subscribe"),
+        (served.url, "a.button"),
+        (episode, "header a.subscribe"),
+    ):
+        page = _open(browser, problems, start, **context)
+        assert page.locator(link).inner_text().strip() == "Berlangganan"
+        page.locator(link).click()
+        _sees_the_subscribe_page(page, touch=size == "phone")
+    _shot(page, f"subscribe-{size}.png")
+    assert problems == []
+
+
+def test_salin_copies_the_feed_address(
+    served: Served, browser: Browser, problems: list[str]
+) -> None:
+    page = _open(
+        browser,
+        problems,
+        f"{served.url}berlangganan.html",
+        permissions=["clipboard-read", "clipboard-write"],
+        **PHONE,
+    )
+    page.get_by_role("button", name=SALIN).click()
+    # (not wait_for_function: the pages' CSP forbids the eval it polls with)
+    expect(page.get_by_role("status")).to_contain_text("disalin")
+    assert page.evaluate("navigator.clipboard.readText()") == Podcast().feed_url
+    # by keyboard: from the field, Tab reaches the button, and its focus is drawn
+    page.get_by_role("textbox", name="Alamat feed").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.copy") == "alamat-feed"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    assert problems == []
+
+
+def test_without_a_clipboard_salin_selects_the_address(
+    served: Served, browser: Browser, problems: list[str]
+) -> None:
+    # a page served over plain http has no navigator.clipboard
+    no_clipboard = "delete Navigator.prototype.clipboard;"
+    page = _open(browser, problems, f"{served.url}berlangganan.html", no_clipboard, **DESKTOP)
+    assert page.evaluate("navigator.clipboard") is None
+    page.get_by_role("button", name=SALIN).click()
+    expect(page.get_by_role("status")).to_contain_text(re.compile("disalin|dipilih"))
+    assert page.evaluate(
+        f"document.activeElement === {FIELD} && {FIELD}.selectionStart === 0"
+        f" && {FIELD}.selectionEnd === {FIELD}.value.length"
+    )
+    assert problems == []
+
+
+def test_subscribe_page_without_javascript(
+    served: Served, browser: Browser, problems: list[str]
+) -> None:
+    page = _open(
+        browser, problems, f"{served.url}berlangganan.html", java_script_enabled=False, **PHONE
+    )
+    assert page.get_by_role("textbox", name="Alamat feed").input_value() == Podcast().feed_url
+    assert not page.get_by_role("button", name=SALIN).is_visible()  # it would do nothing
+    assert page.locator("ul.apps a").count() == len(APPS)
     assert problems == []

@@ -12,16 +12,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import webvtt
 
 from suaraberita.audio.tags import Chapter
 from suaraberita.audio.transcript import Cue, render_vtt
-from suaraberita.files import Staging
+from suaraberita.files import Staging, slugify
 from suaraberita.pipeline import open_store
 from suaraberita.publish.site import GENERATOR, read_vtt, render_episode, render_site, safe_url
-from suaraberita.publish.store import Episode
+from suaraberita.publish.store import Episode, Store
 from suaraberita.settings import Podcast
 from tests.conftest import MARKDOWN_ARTICLE, MD_SLUG
 
@@ -55,7 +56,7 @@ HOSTILE_TITLE = (
 TAGS = {
     "html", "head", "meta", "title", "link", "script", "body", "a", "header", "img", "span",
     "main", "footer", "p", "section", "div", "h1", "h2", "h3", "label", "input", "ol", "li",
-    "time", "article", "audio", "track", "nav", "dl", "dt", "dd", "ul",
+    "time", "article", "audio", "track", "nav", "dl", "dt", "dd", "ul", "button",
 }  # fmt: skip
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "content"}
 
@@ -160,7 +161,8 @@ def test_index_links_every_episode_newest_first(two: Path) -> None:
     assert len(episodes) == 2
     index = parse(two / "index.html")
     pages = [a["href"] for a in index.find("a") if a["href"].endswith(".html")]
-    assert [p for p in pages if p != "index.html"] == [f"{e.slug}.html" for e in episodes]
+    own = {"index.html", "berlangganan.html"}
+    assert [p for p in pages if p not in own] == [f"{e.slug}.html" for e in episodes]
     assert all((two / f"{e.slug}.html").is_file() for e in episodes)
     assert index.find("html", lang="id")
     assert index.find("a", href="feed.xml")
@@ -207,7 +209,7 @@ def test_episode_page_has_player_chapters_transcript_and_notes(narrated: Path) -
 
 def test_hostile_article_leaves_nothing_executable(two: Path) -> None:
     pages = sorted(two.glob("*.html"))
-    assert len(pages) == 3
+    assert len(pages) == 4  # the index, the subscribe page and two episodes
     for path in pages:
         assert_nothing_executable(parse(path))
     hostile = next(e for e in _episodes(two) if e.title == HOSTILE_TITLE)
@@ -311,6 +313,147 @@ def test_rendering_again_writes_nothing_that_did_not_change(two: Path, tmp_path:
             output, Podcast(title="Acara Baru"), episodes, "cover.png", staging
         )
         staging.commit()
-    assert {p.name for p in changed} == {"index.html"} | {f"{e.slug}.html" for e in episodes}
+    pages = {"index.html", "berlangganan.html"} | {f"{e.slug}.html" for e in episodes}
+    assert {p.name for p in changed} == pages
     assert GENERATOR in (output / "index.html").read_text()
     assert MD_SLUG in {e.slug for e in episodes}
+
+
+# (base_url, the feed's address as apps must get it: percent-encoded, IDNA host)
+FEED_ADDRESSES = [
+    ("https://contoh.id/podcast/", "https://contoh.id/podcast/feed.xml"),
+    (
+        "https://contoh.id/siaran kota/berita ü/",
+        "https://contoh.id/siaran%20kota/berita%20%C3%BC/feed.xml",
+    ),
+    (
+        "http://bérita.id:8080/a&b=c;d/50%/x%20y/",
+        "http://xn--brita-bsa.id:8080/a&b=c;d/50%25/x%20y/feed.xml",
+    ),
+]
+APP_NAMES = (
+    "Apple Podcasts", "Pocket Casts", "AntennaPod", "Podcast Addict", "Overcast", "Castro",
+    "Aplikasi podcast lain", "Pembaca feed", "Alamat RSS",
+)  # fmt: skip
+SHOW_TITLE = 'Kabar & <Kota> "pagi"?x=1#y'
+
+
+def _render_pages(output: Path, podcast: Podcast, episodes: tuple[Episode, ...] = ()) -> None:
+    output.mkdir(exist_ok=True)
+    with Staging() as staging:
+        render_site(output, podcast, episodes, "cover.png", staging)
+        staging.commit()
+
+
+def _app_links(page: Html) -> list[str]:
+    """The hrefs of the subscribe page's app links, in page order."""
+    return [a["href"] for a in page.find("a", **{"class": "app"})]
+
+
+@pytest.mark.parametrize(("base_url", "feed"), FEED_ADDRESSES)
+def test_subscribe_page_opens_the_feed_in_every_app(
+    tmp_path: Path, base_url: str, feed: str
+) -> None:
+    _render_pages(tmp_path, Podcast(title=SHOW_TITLE, base_url=base_url))
+    page = parse(tmp_path / "berlangganan.html")
+    assert_nothing_executable(page)
+    assert page.find("html", lang="id")
+    assert f"Berlangganan {SHOW_TITLE}" in page.text
+
+    # the address, in a read-only field with a label, and a copy button for the script
+    (field,) = page.find("input", id="alamat-feed")
+    assert field["value"] == feed
+    assert "readonly" in field
+    assert page.find("label", **{"for": "alamat-feed"})
+    (button,) = page.find("button", data_copy="alamat-feed")
+    assert "hidden" in button  # shown by the script, which is what makes it work
+    assert page.find("p", id=button["data-status"], role="status")
+
+    hrefs = _app_links(page)
+    names = [name for name in APP_NAMES if name in page.text]
+    assert names == list(APP_NAMES)
+    assert len(hrefs) == len(APP_NAMES)
+    apple, pocket, antenna, addict, overcast, castro, generic, reader, rss = hrefs
+    bare = feed.split("://", 1)[1]
+    assert apple == f"podcasts://{bare}"
+    assert pocket == f"pktc://subscribe/{bare}"
+    assert addict == f"podcastaddict://{bare}"
+    assert castro == f"castros://subscribe/{bare}"
+    assert generic == f"podcast://{bare}"
+    assert reader == f"feed:{feed}"
+    assert rss == "feed.xml"  # the raw feed, last
+    # the whole address as a query parameter: encoded, so it cannot add parameters
+    parts = urlsplit(overcast)
+    assert (parts.scheme, parts.netloc, parts.path) == ("overcast", "x-callback-url", "/add")
+    assert parse_qs(parts.query, strict_parsing=True) == {"url": [feed]}
+    parts = urlsplit(antenna)
+    assert (parts.scheme, parts.netloc) == ("https", "antennapod.org")
+    assert parts.path == "/deeplink/subscribe"
+    assert parse_qs(parts.query, strict_parsing=True) == {"url": [feed], "title": [SHOW_TITLE]}
+    for href in hrefs:
+        assert href.isascii(), href
+        assert not any(ch.isspace() or ch in "<>\"'`\\" for ch in href), href
+        assert not href.lower().startswith(("javascript:", "data:", "vbscript:"))
+
+
+def test_a_feed_that_is_not_http_gets_no_app_links(tmp_path: Path) -> None:
+    _render_pages(tmp_path, Podcast(base_url="ftp://contoh.id/podcast/"))
+    page = parse(tmp_path / "berlangganan.html")
+    assert _app_links(page) == ["feed.xml"]
+    (field,) = page.find("input", id="alamat-feed")
+    assert field["value"] == "ftp://contoh.id/podcast/feed.xml"  # shown, never linked
+
+
+def test_every_subscribe_link_leads_to_the_subscribe_page(two: Path) -> None:
+    assert (two / "berlangganan.html").is_file()
+    for path in sorted(two.glob("*.html")):
+        page = parse(path)
+        (link,) = [a for a in page.find("a") if a.get("class") == "subscribe"]
+        assert link["href"] == "berlangganan.html", path.name
+        assert link.get("aria-current") == ("page" if path.name == "berlangganan.html" else None)
+    assert parse(two / "index.html").find("a", href="berlangganan.html", **{"class": "button"})
+
+
+def test_an_article_titled_berlangganan_does_not_take_the_subscribe_page(
+    tmp_path: Path,
+) -> None:
+    with Store(tmp_path / "episodes.db") as store:
+        wanted = slugify("Berlangganan")
+        assert store.reserve_slug("g1", wanted, os.getpid()) == "berlangganan-2"
+
+
+def test_an_episode_published_as_berlangganan_keeps_its_page(tmp_path: Path) -> None:
+    # published before the subscribe page existed: its page stays, the links lead to the feed
+    episode = Episode(
+        guid="g",
+        slug="berlangganan",
+        title="Cara berlangganan listrik",
+        summary="Ringkasan.",
+        pub_date=datetime(2024, 1, 2, tzinfo=UTC),
+        duration=10.0,
+        audio_file="berlangganan.mp3",
+        audio_length=1000,
+        chapters=(),
+        voice="id-espeak",
+    )
+    _render_pages(tmp_path, Podcast(), (episode,))
+    page = parse(tmp_path / "berlangganan.html")
+    assert page.find("audio", src="berlangganan.mp3")
+    assert "Cara berlangganan listrik" in page.text
+    for name in ("index.html", "berlangganan.html"):
+        (link,) = parse(tmp_path / name).find("a", **{"class": "subscribe"})
+        assert link["href"] == "feed.xml"
+
+
+def test_someone_else_s_berlangganan_html_is_kept(tmp_path: Path) -> None:
+    mine = "<p>halaman berlangganan saya</p>"
+    (tmp_path / "berlangganan.html").write_text(mine)
+    _render_pages(tmp_path, Podcast())
+    assert (tmp_path / "berlangganan.html").read_text() == mine
+    (link,) = parse(tmp_path / "index.html").find("a", **{"class": "subscribe"})
+    assert link["href"] == "feed.xml"
+    (tmp_path / "berlangganan.html").unlink()
+    _render_pages(tmp_path, Podcast())  # once it is gone, the show's own page is made
+    assert GENERATOR in (tmp_path / "berlangganan.html").read_text()
+    (link,) = parse(tmp_path / "index.html").find("a", **{"class": "subscribe"})
+    assert link["href"] == "berlangganan.html"

@@ -1,4 +1,5 @@
-"""Static web pages for the output folder: an index and one page per episode.
+"""Static web pages for the output folder: an index, a subscribe page and one page per
+episode.
 
 Rendered from the episode store with Jinja2 (autoescaped): every piece of article text is
 escaped, and only http(s) links from an article are kept. The transcript comes from the
@@ -24,11 +25,14 @@ from suaraberita.audio.transcript import Cue
 from suaraberita.errors import FeedError
 from suaraberita.files import Staging
 from suaraberita.publish.feed import clock
-from suaraberita.publish.store import INDEX_PAGE, Episode, page_file
+from suaraberita.publish.store import INDEX_PAGE, SUBSCRIBE_PAGE, Episode, page_file
+from suaraberita.publish.subscribe import app_links, feed_address
 from suaraberita.settings import Podcast
 from suaraberita.unsafe import safe_url
 
 INDEX_NAME = INDEX_PAGE
+SUBSCRIBE_NAME = SUBSCRIBE_PAGE
+FEED_FILE = "feed.xml"  # the raw feed, beside the pages
 ASSETS_DIR = "assets"
 ASSET_NAMES = ("site.css", "site.js")
 # Marks the pages this module writes, so stale ones (of removed episodes) can be deleted
@@ -62,32 +66,74 @@ def render_site(
     cover_file: str,
     staging: Staging,
 ) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
-    """Stage index.html, one page per episode and the assets, where they changed, to be
-    renamed into place with the feed (an episode's transcript may be staged there too).
-    Returns the pages staged and the pages of episodes that are gone, for the caller to
-    delete after the commit. Call with the folder lock held."""
+    """Stage index.html, berlangganan.html, one page per episode and the assets, where
+    they changed, to be renamed into place with the feed (an episode's transcript may be
+    staged there too). Returns the pages staged and the pages of episodes that are gone,
+    for the caller to delete after the commit. Call with the folder lock held.
+
+    An episode published before the subscribe page existed, or a page someone else put
+    in the folder, may own its name: that page stays, and the pages' "Berlangganan" links
+    lead to the feed as they used to."""
     written: list[Path] = []
     for name in ASSET_NAMES:
         data = (files("suaraberita.publish") / "static" / name).read_bytes()
         _stage(output / ASSETS_DIR / name, data, staging, written)
     pages = {INDEX_NAME}
+    taken = {page_name(episode.slug) for episode in episodes}
+    theirs = (output / SUBSCRIBE_NAME).exists() and not _ours(output / SUBSCRIBE_NAME)
+    subscribe = FEED_FILE if SUBSCRIBE_NAME in taken or theirs else SUBSCRIBE_NAME
     for episode in episodes:
         name = page_name(episode.slug)
         pages.add(name)
         cues = read_vtt(staging.source(output / episode.sidecars[1]))
-        _stage(output / name, render_episode(podcast, episode, cues, cover_file), staging, written)
-    _stage(output / INDEX_NAME, render_index(podcast, episodes, cover_file), staging, written)
+        page = render_episode(podcast, episode, cues, cover_file, subscribe)
+        _stage(output / name, page, staging, written)
+    if subscribe == SUBSCRIBE_NAME:
+        pages.add(SUBSCRIBE_NAME)
+        page = render_subscribe(podcast, cover_file)
+        _stage(output / SUBSCRIBE_NAME, page, staging, written)
+    page = render_index(podcast, episodes, cover_file, subscribe)
+    _stage(output / INDEX_NAME, page, staging, written)
     gone = [p for p in sorted(output.glob("*.html")) if p.name not in pages and _ours(p)]
     return tuple(written), tuple(gone)
 
 
-def render_index(podcast: Podcast, episodes: Sequence[Episode], cover_file: str) -> bytes:
-    """The show's page: cover, description, subscribe link, episodes newest first."""
-    return _render("index.html", podcast=podcast, episodes=episodes, cover_file=cover_file)
+def render_index(
+    podcast: Podcast,
+    episodes: Sequence[Episode],
+    cover_file: str,
+    subscribe: str = SUBSCRIBE_NAME,
+) -> bytes:
+    """The show's page: cover, description, subscribe link, episodes newest first.
+    `subscribe`: the page the "Berlangganan" links lead to (on every page)."""
+    return _render(
+        "index.html",
+        podcast=podcast,
+        episodes=episodes,
+        cover_file=cover_file,
+        subscribe=subscribe,
+    )
+
+
+def render_subscribe(podcast: Podcast, cover_file: str) -> bytes:
+    """How to follow the show: the feed's address to copy, links that open it in podcast
+    apps, and the raw feed last."""
+    return _render(
+        "berlangganan.html",
+        podcast=podcast,
+        feed=feed_address(podcast.feed_url) or podcast.feed_url,
+        apps=app_links(podcast.feed_url, podcast.title),
+        cover_file=cover_file,
+        subscribe=SUBSCRIBE_NAME,
+    )
 
 
 def render_episode(
-    podcast: Podcast, episode: Episode, cues: Sequence[Cue], cover_file: str
+    podcast: Podcast,
+    episode: Episode,
+    cues: Sequence[Cue],
+    cover_file: str,
+    subscribe: str = SUBSCRIBE_NAME,
 ) -> bytes:
     """One episode's page: player, chapters, transcript and show notes."""
     return _render(
@@ -97,6 +143,7 @@ def render_episode(
         sections=sections(episode.chapters, cues),
         link=safe_url(episode.link),
         cover_file=cover_file,
+        subscribe=subscribe,
     )
 
 

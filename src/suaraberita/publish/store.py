@@ -75,8 +75,9 @@ _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 INDEX_PAGE = "index.html"  # the show's page
+SUBSCRIBE_PAGE = "berlangganan.html"  # how to follow the show in a podcast app
 # stems whose episode files would overwrite the show's own
-RESERVED_SLUGS = frozenset({INDEX_PAGE.removesuffix(".html")})
+RESERVED_SLUGS = frozenset(page.removesuffix(".html") for page in (INDEX_PAGE, SUBSCRIBE_PAGE))
 
 
 def page_file(slug: str) -> str:

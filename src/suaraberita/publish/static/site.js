@@ -97,3 +97,56 @@
   window.addEventListener("hashchange", fromHash);
   fromHash();
 })();
+
+/* The subscribe page: "Salin" copies the feed's address. Where the clipboard cannot be
+   written (a page served over plain http, a refused permission), the address is selected
+   for the listener to copy. Without JavaScript the button stays hidden; the address is
+   in a field of its own, to be selected by hand. */
+(function () {
+  "use strict";
+  var COPIED = "Alamat feed sudah disalin. Tempelkan di aplikasi podcast Anda.";
+  var SELECTED = "Alamat feed sudah dipilih: salin dengan Ctrl+C (di ponsel: tekan lama, lalu Salin).";
+
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (button) {
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    var status = document.getElementById(button.getAttribute("data-status"));
+    if (!field) {
+      return;
+    }
+
+    function say(text) {
+      if (status) {
+        status.textContent = text;
+      }
+    }
+
+    function select() {
+      field.focus();
+      field.setSelectionRange(0, field.value.length);
+    }
+
+    function selectAndCopy() {
+      select();
+      var copied = false;
+      try {
+        copied = document.execCommand("copy");
+      } catch (e) {
+        copied = false;
+      }
+      say(copied ? COPIED : SELECTED);
+    }
+
+    button.addEventListener("click", function () {
+      say("");
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(field.value).then(function () {
+          say(COPIED);
+        }, selectAndCopy);
+      } else {
+        selectAndCopy();
+      }
+    });
+    field.addEventListener("click", select);
+    button.hidden = false;
+  });
+})();
