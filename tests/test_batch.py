@@ -233,13 +233,23 @@ Berita {title.lower()} dibacakan hari ini. Warga menyambutnya.
 """
 
 
+SHOW = """\
+[podcast]
+title = "Kabar Kota"
+author = "Redaksi Kabar Kota"
+description = "Berita kota kami, dibacakan setiap pagi."
+email = "redaksi@kabarkota.id"
+base_url = "https://kabarkota.id/podcast/"
+"""
+
+
 @pytest.mark.parametrize(
     ("order", "jobs"), [(("b", "c", "a"), "1"), (("c", "a", "b"), "3"), (("a", "b", "c"), "3")]
 )
 def test_episode_numbers_follow_the_dates_whatever_the_jobs_and_order(
     run_cli, tmp_path: Path, order: tuple[str, ...], jobs: str
 ) -> None:
-    (tmp_path / "suaraberita.toml").write_text('[podcast]\nemail = "redaksi@contoh.id"\n')
+    (tmp_path / "suaraberita.toml").write_text(SHOW, encoding="utf-8")  # feed check passes
     dates = {"a": "2021-01-05", "b": "2021-03-01", "c": "2021-02-10"}
     for name, date in dates.items():
         (tmp_path / f"{name}.md").write_text(_dated(f"Kabar {name}", date), encoding="utf-8")

@@ -228,7 +228,8 @@ def test_feed_check_reports_problems(site: Path, tmp_path: Path) -> None:
     assert re.search(r"feed\.xml: \d+ problems in the feed$", result.stderr)
 
     shutil.copytree(site / "output", broken, dirs_exist_ok=True)  # the files are there
-    (broken / "feed.xml").write_text(xml.replace("<itunes:explicit>false", "<itunes:explicit>no"))
+    whole = (site / "output/feed.xml").read_text(encoding="utf-8")  # with its <link>s
+    (broken / "feed.xml").write_text(whole.replace("<itunes:explicit>false", "<itunes:explicit>no"))
     one = _run(site, "feed", "check", "--output", str(broken))
     assert one.returncode == ExitStatus.FEED
     assert one.stdout.splitlines() == ["- itunes:explicit must be true or false"]
