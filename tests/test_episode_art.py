@@ -162,6 +162,13 @@ def test_a_square_1500_px_jpeg_is_kept_as_it_is(
     assert (output / f"{SLUG}.jpg").read_bytes() == images["/square.jpg"][2]
     assert _item_image(output) == f"{BASE}{SLUG}.jpg"
 
+    # the article loses its image: so does the episode, and the file goes
+    (tmp_path / "a.md").write_text("# Banjir Rob di Pesisir\n\nAir laut merendam rumah.\n")
+    again = run_cli("narrate", "-q", "--voice", "id-espeak", "a.md")
+    assert again.code == 0, again.stderr
+    assert _item_image(output) == f"{BASE}cover.png"
+    assert not (output / f"{SLUG}.jpg").exists()
+
 
 @pytest.mark.parametrize(
     ("path", "words"),
