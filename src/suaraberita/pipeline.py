@@ -367,7 +367,8 @@ def episode_art(
     url = safe_url(article.meta.image)
     if url is None:
         return None
-    fetching = replace(web.fetch, max_bytes=ART_MAX_BYTES, retries=min(web.fetch.retries, 1))
+    retries = min(web.fetch.retries, ART_RETRIES)
+    fetching = replace(web.fetch, max_bytes=ART_MAX_BYTES, retries=retries)
     try:
         art = fit_art(fetch(url, fetching, cache=web.cache, accept=IMAGE_TYPES).body)
     except SuaraberitaError as exc:
