@@ -127,6 +127,7 @@ def test_a_wide_png_becomes_a_1400_px_square_jpeg(server: str, run_cli, tmp_path
     check = run_cli("feed", "check")
     assert check.code == 0, check.stdout
     assert "no problems found" in check.stdout
+    assert f'src="{SLUG}.jpg"' in (output / f"{SLUG}.html").read_text(encoding="utf-8")
 
     # the image is one of the episode's files: deleted, it is made again; removed with it
     (output / f"{SLUG}.jpg").unlink()
