@@ -218,33 +218,25 @@ def _item_of(xml: bytes) -> dict[str, str | None]:
 
 
 @pytest.mark.parametrize(
-    ("link", "image", "expected_link", "expected_image"),
+    ("link", "image_file", "expected_link", "expected_image"),
     [
+        # the article's image as narrating fetched and fitted it, beside the audio
         (
             "https://contoh.id/berita/a",
-            "https://contoh.id/foto/a.JPG?w=1400",
+            "g1.jpg",
             "https://contoh.id/berita/a",
-            "https://contoh.id/foto/a.JPG?w=1400",
+            "https://pod.id/k/g1.jpg",
         ),
-        # no article address: the episode's own page; a WebP image: the show's cover
-        (
-            None,
-            "https://contoh.id/foto/a.webp",
-            "https://pod.id/k/g1.html",
-            "https://pod.id/k/c.png",
-        ),
-        (
-            "javascript:alert(1)",
-            "data:image/png;base64,AAAA",
-            "https://pod.id/k/g1.html",
-            "https://pod.id/k/c.png",
-        ),
+        # no article address: the episode's own page; no image of its own: the show's cover
+        (None, None, "https://pod.id/k/g1.html", "https://pod.id/k/c.png"),
+        ("javascript:alert(1)", None, "https://pod.id/k/g1.html", "https://pod.id/k/c.png"),
     ],
 )
 def test_every_item_has_a_link_and_an_image(
-    link: str | None, image: str, expected_link: str, expected_image: str
+    link: str | None, image_file: str | None, expected_link: str, expected_image: str
 ) -> None:
-    episode = _episode(link=link, image=image)
+    # the article's own address of its image is never linked as it is: it is unchecked
+    episode = _episode(link=link, image="https://contoh.id/foto/a.jpg", image_file=image_file)
     xml = render_feed(Podcast(base_url="https://pod.id/k/"), (episode,), "c.png")
     item = _item_of(xml)
     assert (item["link"], item["image"]) == (expected_link, expected_image)

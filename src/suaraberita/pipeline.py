@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from functools import cache, partial
 from pathlib import Path
 
-from suaraberita.audio.cover import Cover, default_cover, for_embedding, load_cover
+from suaraberita.audio.cover import Cover, default_cover, fit_art, for_embedding, load_cover
 from suaraberita.audio.render import Loudness, Rendered, render
 from suaraberita.audio.tags import Chapter, EpisodeTags, chapters_json, write_tags
 from suaraberita.audio.transcript import make_cues, plain_text, render_srt, render_vtt
@@ -32,7 +32,14 @@ from suaraberita.intake.article import (
 from suaraberita.intake.noise import Rules, default_rules
 from suaraberita.intake.web import WebOptions, is_html, is_url, read_saved_page, read_url
 from suaraberita.publish.feed import render_feed
-from suaraberita.publish.store import INDEX_PAGE, Episode, Store, episode_files, page_file
+from suaraberita.publish.store import (
+    INDEX_PAGE,
+    Episode,
+    Store,
+    art_files,
+    episode_files,
+    page_file,
+)
 from suaraberita.settings import CLIP_MAX_BYTES, NoiseSettings, Podcast, Settings
 from suaraberita.sound import Pcm
 from suaraberita.speech.engine import Engine, EngineOptions, create_engine
@@ -40,6 +47,7 @@ from suaraberita.speech.voices import Voice
 from suaraberita.text.likeness import same_article
 from suaraberita.text.normalize import load_lexicon, normalize
 from suaraberita.text.script import Script, build_script
+from suaraberita.unsafe import safe_url
 
 WIB = timezone(timedelta(hours=7), "WIB")  # dates without a zone are Jakarta time
 # Years of a publication date: RFC 2822 dates start at 1900, and a year past 2099 is a typo
@@ -47,6 +55,9 @@ PUB_YEARS = (1900, 2099)
 SUMMARY_MAX = 400
 STORE_NAME = "episodes.db"
 FEED_NAME = "feed.xml"
+# An article's image: a picture is not worth a long wait, nor a big download
+ART_MAX_BYTES = 10_000_000
+ART_RETRIES = 1
 
 
 @dataclass(frozen=True)
@@ -174,7 +185,9 @@ def _files_intact(output: Path, episode: Episode) -> bool:
     audio = output / episode.audio_file
     if not audio.is_file() or audio.stat().st_size != episode.audio_length:
         return False
-    names = (*episode.sidecars, page_file(episode.slug), INDEX_PAGE, FEED_NAME)
+    names: tuple[str, ...] = (*episode.sidecars, page_file(episode.slug), INDEX_PAGE, FEED_NAME)
+    if episode.image_file:
+        names += (episode.image_file,)
     return all((output / name).is_file() for name in names)
 
 
@@ -267,8 +280,11 @@ def narrate(
                 feed_path = publish(output, store, options.settings.podcast, cover, if_changed=True)
         sidecars = tuple(output / name for name in sidecar_names)
         return Narration(previous, audio_path, feed_path, None, sidecars)
+    art = episode_art(article, output, slug, previous, options.web, on_warning)
     voice = options.voice
     with Staging() as staging:
+        if art is not None:
+            staging.write(output / art[0], art[1])
         temp = staging.path(audio_path)  # a failed voice's attempt is overwritten here
         while True:  # one voice for the whole episode: a failed one starts over with the fallback
             engine = create_engine(voice, options.engine)
@@ -318,6 +334,7 @@ def narrate(
             source_key=source,
             narrated=options.now,
             position=options.position,
+            image_file=art[0] if art is not None else None,
         )
         # The files, the store and the feed change together, under the folder's lock.
         with folder_lock(output), Store(output / STORE_NAME) as store, store.transaction():
@@ -327,7 +344,46 @@ def narrate(
                 feed_path = output / FEED_NAME
             else:
                 feed_path = publish(output, store, options.settings.podcast, cover, staging)
+            old_art = previous.image_file if previous is not None else None
+            if old_art and old_art != episode.image_file:  # the article's image went away
+                (output / old_art).unlink(missing_ok=True)
     return Narration(episode, audio_path, feed_path, rendered.loudness, sidecars)
+
+
+def episode_art(
+    article: Article,
+    output: Path,
+    slug: str,
+    previous: Episode | None,
+    web: WebOptions,
+    on_warning: Callable[[str], None] | None = None,
+) -> tuple[str, bytes] | None:
+    """The episode's own image, from the article's http(s) image (of a web page, or a
+    file's front matter), fetched and fitted to Apple's rules: its file name and bytes.
+    None when there is none; when it cannot be had, `on_warning` is told, and the episode
+    shows the show's cover: a picture is never worth failing a narration for."""
+    from suaraberita.intake.fetch import IMAGE_TYPES, fetch
+
+    url = safe_url(article.meta.image)
+    if url is None:
+        return None
+    retries = min(web.fetch.retries, ART_RETRIES)
+    fetching = replace(web.fetch, max_bytes=ART_MAX_BYTES, retries=retries)
+    try:
+        art = fit_art(fetch(url, fetching, cache=web.cache, accept=IMAGE_TYPES).body)
+    except SuaraberitaError as exc:
+        if on_warning is not None:  # one line: where, and what went wrong
+            said = f"{exc.path}: {exc.message}" if exc.path is not None else exc.message
+            on_warning(f"the article's image is not used ({said}); the episode shows the cover")
+        return None
+    jpeg, png = art_files(slug)
+    name = png if art.mime == "image/png" else jpeg
+    mine = previous.image_file if previous is not None else None
+    if name != mine and (output / name).exists():  # never overwrite a file it did not make
+        if on_warning is not None:
+            on_warning(f"{name} is already in the output folder; the episode shows the cover")
+        return None
+    return name, art.data
 
 
 def episode_addresses(output: Path) -> set[str]:
@@ -369,7 +425,9 @@ def remove_episode(output: Path, slug: str, settings: Settings) -> list[str]:
             )
         publish(output, store, settings.podcast, cover)
         removed = []
-        for name in episode_files(slug):
+        # its own image only: a file of that name it never made is someone else's
+        ours = (episode.image_file,) if episode.image_file else ()
+        for name in (*episode_files(slug), *ours):
             path = output / name
             if path.exists():
                 path.unlink()

@@ -56,26 +56,45 @@ def for_embedding(cover: Cover, ffmpeg: str | None = None) -> Cover:
     ffmpeg to a 1400 px JPEG (the feed still links the image itself)."""
     if len(cover.data) <= EMBED_MAX:
         return cover
+    return _to_jpeg(cover.data, f"scale={MIN_SIDE}:{MIN_SIDE}", "scale the cover image", ffmpeg)
+
+
+def fit_art(data: bytes, ffmpeg: str | None = None) -> Cover:
+    """An article's image as an episode's, within Apple's rules: as it is when it is a
+    square PNG or JPEG of 1400-3000 px, else (any size, shape or format ffmpeg reads) a
+    1400 px JPEG that covers the square, centre-cropped as news pictures are."""
+    try:
+        cover = parse_cover(data, Path("image"))
+    except ConfigError:
+        cover = None  # WebP, GIF, ...: ffmpeg may still read it
+    if cover is not None and cover.width == cover.height and MIN_SIDE <= cover.width <= MAX_SIDE:
+        return cover
+    side = f"{MIN_SIDE}:{MIN_SIDE}"
+    fitted = f"scale={side}:force_original_aspect_ratio=increase,crop={side},setsar=1"
+    return _to_jpeg(data, fitted, "fit the article's image", ffmpeg)
+
+
+def _to_jpeg(data: bytes, filters: str, doing: str, ffmpeg: str | None) -> Cover:
+    """One image through an ffmpeg filter chain into a JPEG, checked; errors say `doing`."""
     binary = ffmpeg or ffmpeg_path()
-    scale = ["-vf", f"scale={MIN_SIDE}:{MIN_SIDE}", "-frames:v", "1", "-q:v", "3"]
+    scale = ["-vf", filters, "-frames:v", "1", "-q:v", "3"]
     args = [binary, "-v", "error", "-i", "pipe:0", *scale, "-f", "image2pipe", "-c:v", "mjpeg"]
     try:
         proc = subprocess.run(
-            [*args, "pipe:1"], input=cover.data, capture_output=True, timeout=120, check=False
+            [*args, "pipe:1"], input=data, capture_output=True, timeout=120, check=False
         )
     except OSError as exc:
         raise start_error(binary, exc) from None
     except subprocess.TimeoutExpired:
-        raise AudioError("ffmpeg took too long to scale the cover image") from None
+        raise AudioError(f"ffmpeg took too long to {doing}") from None
     if proc.returncode != 0 or not proc.stdout:
         said = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         reason = said[-1] if said else f"exit status {proc.returncode}"
-        message = f"ffmpeg could not scale the cover image: {reason}"
-        raise AudioError(message, hint=ffmpeg_hint(binary))
+        raise AudioError(f"ffmpeg could not {doing}: {reason}", hint=ffmpeg_hint(binary))
     try:
         return parse_cover(proc.stdout, Path("cover.jpg"))
     except ConfigError:
-        message = "ffmpeg made no JPEG of the cover image"
+        message = f"ffmpeg made no JPEG when asked to {doing}"
         raise AudioError(message, hint=ffmpeg_hint(binary)) from None
 
 

@@ -36,6 +36,7 @@ USER_AGENT = (
 )
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = ("xml", "rss", "atom", "text/plain")  # feeds are served under many types
+IMAGE_TYPES = ("image/",)  # an article's picture, in any format ffmpeg may read
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
 
 
@@ -207,7 +208,7 @@ def _answer(
         )
     content_type, charset = _content_type(response.headers.get("Content-Type", ""))
     if content_type and not any(kind in content_type for kind in accept):
-        wanted = "a web page" if accept == HTML_TYPES else "an RSS or Atom feed"
+        wanted = _WANTED.get(accept, "an RSS or Atom feed")
         raise InputError(
             f"not {wanted} but {content_type}",
             path=final,
@@ -288,9 +289,14 @@ def _meta_charset(body: bytes) -> str | None:
     return match[1].decode("ascii") if match else None
 
 
+_WANTED = {HTML_TYPES: "a web page", IMAGE_TYPES: "an image"}
+
+
 def _accept_header(accept: tuple[str, ...]) -> str:
     if accept == HTML_TYPES:
         return "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
+    if accept == IMAGE_TYPES:
+        return "image/jpeg,image/png;q=0.9,image/*;q=0.8,*/*;q=0.1"
     return "application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.1"
 
 

@@ -32,9 +32,6 @@ for _prefix, _uri in (
 
 # The namespace UUID Podcasting 2.0 uses for podcast:guid.
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
-# What an article's image may be to stand as the episode's: it cannot be measured offline
-# (Apple wants a 1400-3000 px square), so at least a JPEG or PNG by its name.
-EPISODE_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 # Characters XML 1.0 forbids even when escaped.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -133,7 +130,9 @@ def _item(channel: ET.Element, podcast: Podcast, episode: Episode, cover_url: st
         _text(item, f"{{{ITUNES}}}author", episode.author)
         # RSS's own <author> must be an e-mail address; a byline is a dc:creator
         _text(item, f"{{{DC}}}creator", episode.author)
-    _link(item, f"{{{ITUNES}}}image", href=episode_image(episode.image) or cover_url)
+    # the article's image only as narrating checked and fitted it, kept beside the audio
+    art = url_in(base, episode.image_file) if episode.image_file else cover_url
+    _link(item, f"{{{ITUNES}}}image", href=art)
     chapters, vtt, srt = episode.sidecars
     _link(
         item, f"{{{PODCAST}}}chapters", url=url_in(base, chapters), type="application/json+chapters"
@@ -170,19 +169,6 @@ def npt(seconds: float) -> str:
     hours, rest = divmod(millis, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
-
-
-def episode_image(url: str | None) -> str | None:
-    """An article's image, when it is an http(s) JPEG or PNG by its name, else None.
-
-    >>> [episode_image(url) for url in
-    ...  ("https://contoh.id/a.JPG?w=1400", "https://contoh.id/a.webp", "file:///a.png")]
-    ['https://contoh.id/a.JPG?w=1400', None, None]
-    """
-    image = safe_url(url)
-    if image and urlsplit(image).path.lower().endswith(EPISODE_IMAGE_SUFFIXES):
-        return image
-    return None
 
 
 def show_notes(episode: Episode) -> str:

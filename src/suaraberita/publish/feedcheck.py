@@ -34,9 +34,11 @@ def check_feed(output: Path, podcast: Podcast) -> list[str]:
         return ["feed.xml is not an RSS 2.0 document with a channel"]
     problems = _check_publishable(podcast) + _check_channel(channel, output, podcast)
     guids: set[str] = set()
+    show_image = channel.find("itunes:image", _NS)
+    cover = show_image.get("href", "") if show_image is not None else ""
     for number, item in enumerate(channel.findall("item"), start=1):
         label = f"item {number} ({_text(item, 'title') or 'untitled'})"
-        problems += [f"{label}: {p}" for p in _check_item(item, output, podcast, guids)]
+        problems += [f"{label}: {p}" for p in _check_item(item, output, podcast, guids, cover)]
     return problems
 
 
@@ -135,7 +137,13 @@ def _check_show_features(channel: ET.Element) -> list[str]:
     return problems
 
 
-def _check_cover(href: str, output: Path, podcast: Podcast) -> list[str]:
+def _check_cover(
+    href: str,
+    output: Path,
+    podcast: Podcast,
+    advice: str = "set podcast.image in suaraberita.toml to such a PNG or JPEG",
+    what: str = "cover",
+) -> list[str]:
     if urlsplit(href).scheme not in ("http", "https"):
         return ["itunes:image needs an absolute http(s) URL"]
     local = _local_file(href, output, podcast)
@@ -149,8 +157,8 @@ def _check_cover(href: str, output: Path, podcast: Podcast) -> list[str]:
         return [str(exc)]
     if cover.width != cover.height or not MIN_SIDE <= cover.width <= MAX_SIDE:
         return [
-            f"cover is {cover.width}x{cover.height}: Apple wants a square of 1400-3000 px; "
-            "set podcast.image in suaraberita.toml to such a PNG or JPEG"
+            f"{what} is {cover.width}x{cover.height}: Apple wants a square of 1400-3000 px; "
+            f"{advice}"
         ]
     return []
 
@@ -169,7 +177,10 @@ def _check_category(channel: ET.Element) -> list[str]:
     return []
 
 
-def _check_item(item: ET.Element, output: Path, podcast: Podcast, guids: set[str]) -> list[str]:
+def _check_item(
+    item: ET.Element, output: Path, podcast: Podcast, guids: set[str], cover: str
+) -> list[str]:
+    """`cover`: the show's image, checked with the channel (not again for each item)."""
     problems = [f"no <{tag}>" for tag in ("title", "description") if not _text(item, tag)]
     guid = _text(item, "guid")
     if not guid:
@@ -193,6 +204,9 @@ def _check_item(item: ET.Element, output: Path, podcast: Podcast, guids: set[str
     image = item.find("itunes:image", _NS)
     if image is not None and not safe_url(image.get("href")):
         problems.append(f"itunes:image {image.get('href')!r} is not an http(s) address")
+    elif image is not None and image.get("href") != cover:  # the episode's own image
+        advice = "narrate the article again with --force to fit its image anew"
+        problems += _check_cover(image.get("href", ""), output, podcast, advice, "episode image")
     problems += _check_enclosure(item.find("enclosure"), output, podcast)
     chapters = item.find("podcast:chapters", _NS)
     if chapters is None:

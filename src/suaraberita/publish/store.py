@@ -16,7 +16,7 @@ from suaraberita.audio.tags import Chapter
 from suaraberita.errors import FeedError, InputError, NoSpaceError, no_space
 from suaraberita.files import alive
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 _MIGRATIONS = {
     1: """
     CREATE TABLE episodes (
@@ -68,6 +68,10 @@ _MIGRATIONS = {
     ALTER TABLE episodes ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
     UPDATE episodes SET position = number;
     """,
+    # the episode's own image in the output folder, fetched from the article and checked
+    7: """
+    ALTER TABLE episodes ADD COLUMN image_file TEXT;
+    """,
 }
 # what an episode keeps from its first narration when it is narrated again
 _KEPT = frozenset({"guid", "number", "narrated", "position"})
@@ -90,6 +94,11 @@ def episode_files(slug: str) -> tuple[str, str, str, str]:
     return f"{slug}.mp3", f"{slug}.chapters.json", f"{slug}.vtt", f"{slug}.srt"
 
 
+def art_files(slug: str) -> tuple[str, str]:
+    """The names the episode's own image may take: a JPEG, or a PNG kept as it came."""
+    return f"{slug}.jpg", f"{slug}.png"
+
+
 @dataclass(frozen=True)
 class Episode:
     guid: str  # never changes once published
@@ -110,6 +119,8 @@ class Episode:
     source_key: str | None = None  # pipeline.source_key of the file it was narrated from
     narrated: datetime | None = None  # the clock of the run that first narrated it
     position: int = 0  # the article's place among that run's articles
+    # the article's image as fitted for podcast apps (one of `art_files`); None: the show's
+    image_file: str | None = None
 
     @property
     def sidecars(self) -> tuple[str, str, str]:
@@ -222,7 +233,8 @@ class Store:
         if slug in RESERVED_SLUGS:
             return False
         folder = self.path.parent
-        return not any((folder / name).exists() for name in (*episode_files(slug), page_file(slug)))
+        names = (*episode_files(slug), *art_files(slug), page_file(slug))
+        return not any((folder / name).exists() for name in names)
 
     def put(self, episode: Episode) -> Episode:
         """Insert or replace the episode with this guid (which keeps its narration order)
@@ -240,6 +252,7 @@ class Store:
                     "voice": episode.voice, "number": 0,
                     "fingerprint": episode.fingerprint, "source_key": episode.source_key,
                     "narrated": narrated, "position": episode.position,
+                    "image_file": episode.image_file,
                 }  # fmt: skip
                 names = ", ".join(row)
                 marks = ", ".join(f":{name}" for name in row)
@@ -367,6 +380,7 @@ def _episode(row: tuple[object, ...], columns: list[str]) -> Episode:
         if data["narrated"] is None
         else datetime.fromisoformat(str(data["narrated"])),
         position=int(data["position"]),  # type: ignore[call-overload]
+        image_file=_opt(data["image_file"]),
     )
 
 
