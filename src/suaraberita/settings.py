@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields
 from functools import cache
@@ -84,10 +85,13 @@ class Podcast:
         >>> Podcast(base_url="https://contoh.id/pod/", analytics_prefix="https://op3.dev/e/"
         ...         ).enclosure_url("a.mp3")
         'https://op3.dev/e/contoh.id/pod/a.mp3'
+        >>> Podcast(base_url="http://127.0.0.1:8000/", analytics_prefix="https://op3.dev/e/"
+        ...         ).enclosure_url("a.mp3")
+        'http://127.0.0.1:8000/a.mp3'
         """
         url = url_in(self.base_url, file_name)
-        if self.analytics_prefix is None:
-            return url
+        if self.analytics_prefix is None or is_local_host(urlsplit(url).hostname or ""):
+            return url  # an analytics service cannot reach a feed for this machine
         return self.analytics_prefix + url.split("://", 1)[1]
 
 
@@ -118,6 +122,25 @@ class Settings:
     path: Path | None = None  # the file they came from
     input: InputLimits = field(default_factory=InputLimits)
     noise: NoiseSettings = field(default_factory=NoiseSettings)
+
+
+def is_local_host(host: str) -> bool:
+    """Only this machine or its network can reach it: localhost, a loopback, private,
+    link-local or unspecified address.
+
+    >>> [is_local_host(h) for h in ("localhost", "127.0.0.1", "::1", "192.168.1.5", "contoh.id")]
+    [True, True, True, True, False]
+    """
+    host = host.strip("[]").rstrip(".").lower()
+    if host in ("localhost", "0.0.0.0") or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return (
+        address.is_loopback or address.is_private or address.is_link_local or address.is_unspecified
+    )
 
 
 def url_in(base_url: str, file_name: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -13,7 +12,7 @@ from suaraberita.errors import ConfigError, SuaraberitaError
 from suaraberita.files import read_bounded
 from suaraberita.outside import loads_json, whole_number
 from suaraberita.publish.feed import ATOM, ITUNES, PODCAST, podcast_guid
-from suaraberita.settings import Podcast, apple_categories
+from suaraberita.settings import Podcast, apple_categories, is_local_host
 from suaraberita.unsafe import safe_url
 
 FEED_MAX_BYTES = 100_000_000  # thousands of episodes
@@ -42,9 +41,8 @@ def check_feed(output: Path, podcast: Podcast) -> list[str]:
     return problems
 
 
-# Hosts no listener can reach, and the example domains of the docs and the starter.
-_LOCAL_HOSTS = {"localhost", "0.0.0.0"}
-_EXAMPLE_SUFFIXES = (".localhost", ".local", ".test", ".example", ".invalid", ".internal")
+# Example domains, of the RFCs and of our own docs and starter settings.
+_EXAMPLE_SUFFIXES = (".local", ".test", ".example", ".invalid", ".internal")
 _EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org", "contoh.id")
 
 
@@ -52,7 +50,7 @@ def _check_publishable(podcast: Podcast) -> list[str]:
     """Settings a feed cannot go live with, each with what to set."""
     problems = []
     host = (urlsplit(podcast.base_url).hostname or "").rstrip(".").lower()
-    if _unreachable(host):
+    if is_local_host(host):
         problems.append(
             f"podcast.base_url is {podcast.base_url}: listeners cannot reach {host}; set it "
             "in suaraberita.toml to the address the output folder will be published at"
@@ -72,22 +70,6 @@ def _check_publishable(podcast: Podcast) -> list[str]:
                 f"show's {name} in suaraberita.toml"
             )
     return problems
-
-
-def _unreachable(host: str) -> bool:
-    """Loopback, private, link-local or unspecified: only this machine or network."""
-    if host in _LOCAL_HOSTS:
-        return True
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return (
-        address.is_loopback
-        or address.is_private
-        or address.is_link_local
-        or (address.is_unspecified)
-    )
 
 
 def _check_channel(channel: ET.Element, output: Path, podcast: Podcast) -> list[str]:
