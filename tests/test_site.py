@@ -364,6 +364,8 @@ def test_subscribe_page_opens_the_feed_in_every_app(
     (field,) = page.find("input", id="alamat-feed")
     assert field["value"] == feed
     assert "readonly" in field
+    (shown,) = parse(tmp_path / "index.html").find("input", id="alamat-feed")
+    assert shown["value"] == feed  # the show's page gives the same address
     assert page.find("label", **{"for": "alamat-feed"})
     (button,) = page.find("button", data_copy="alamat-feed")
     assert "hidden" in button  # shown by the script, which is what makes it work

@@ -109,6 +109,7 @@ def render_index(
     return _render(
         "index.html",
         podcast=podcast,
+        feed=feed_address(podcast.feed_url) or podcast.feed_url,  # as the subscribe page
         episodes=episodes,
         cover_file=cover_file,
         subscribe=subscribe,
