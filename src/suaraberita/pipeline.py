@@ -417,21 +417,25 @@ def remove_episode(output: Path, slug: str, settings: Settings) -> list[str]:
     """Delete an episode from the store, re-render the feed, then delete its files; all
     under the folder lock, so a narration that takes the slug next keeps its new files."""
     cover = show_cover(settings)
-    with folder_lock(output), open_store(output) as store, store.transaction():
-        episode = store.remove(slug)
-        if episode is None:
-            raise FeedError(
-                f"no episode {slug!r}", path=output, hint="'suaraberita feed list' shows the slugs"
-            )
-        publish(output, store, settings.podcast, cover)
+    with folder_lock(output), open_store(output) as store:
+        with store.transaction():  # the store and the feed change together
+            episode = store.remove(slug)
+            if episode is None:
+                hint = "'suaraberita feed list' shows the slugs"
+                raise FeedError(f"no episode {slug!r}", path=output, hint=hint)
+            publish(output, store, settings.podcast, cover)
         removed = []
         # its own image only: a file of that name it never made is someone else's
         ours = (episode.image_file,) if episode.image_file else ()
         for name in (*episode_files(slug), *ours):
             path = output / name
-            if path.exists():
+            try:
                 path.unlink()
-                removed.append(name)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:  # the episode is gone from store and feed already
+                raise FeedError(f"cannot delete {name}: {exc.strerror}", path=path) from None
+            removed.append(name)
     return removed
 
 
