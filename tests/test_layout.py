@@ -26,7 +26,7 @@ LAYERS = (
     ("settings",),
     ("publish",),
     ("pipeline",),
-    ("batch", "follow"),
+    ("batch", "follow", "sample"),
     ("cli",),
     ("__main__",),
 )

@@ -161,16 +161,28 @@ def narration_options(command: F) -> F:
 @cli.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @narration_options
-def narrate(files: tuple[str, ...], **how: Any) -> None:
+@click.option(
+    "--sample",
+    is_flag=True,
+    help="Only make a 20-second sample of each article's opening in OUTPUT/samples/, "
+    "to compare voices before a long run (the feed is left alone).",
+)
+def narrate(files: tuple[str, ...], sample: bool, **how: Any) -> None:
     """Narrate articles (a news page's address, a saved web page, Markdown or pasted
     text; '-' for standard input) into MP3 episodes with chapters, and add them to the
     podcast feed.
 
     Example: suaraberita narrate examples/bus-listrik-tirtasari.txt --output output
     """
+    if sample:
+        how["no_fallback"] = True  # a sample of another voice would compare nothing
     options, lexicon = _narrate_options(**how)
     limit = options.settings.input.max_bytes
     stdin = click.get_binary_stream("stdin").read(limit + 1) if "-" in files else None
+    if sample:
+        for source in files:
+            _sample(source, options, lexicon, stdin)
+        return
     failures = _narrate_all(files, options, lexicon, how["jobs"], how["quiet"], stdin)
     if failures:
         echo(f"{len(failures)} of {_count(len(files), 'article')} failed.", err=True)
@@ -648,6 +660,20 @@ def _engine_options() -> Any:
 def _notice(message: str) -> None:
     """Trouble that may yet pass (a voice slow to answer): said at once, on its own line."""
     echo(message, err=True)
+
+
+def _sample(source: str, options: Any, lexicon: dict[str, str], stdin: bytes | None) -> None:
+    """Make and report one sample of `options.voice` reading `source`'s opening."""
+    from suaraberita.pipeline import load_article, make_script
+    from suaraberita.sample import make_sample
+
+    settings = options.settings
+    article = load_article(source, stdin, settings.input.max_bytes, settings.noise, options.web)
+    script = make_script(article, options.voice, lexicon)
+    made = make_sample(
+        article, script, options.voice, options.output, settings.audio, options.engine
+    )
+    echo(f"{made.path}  ({made.seconds:.1f} s, {options.voice.name})")
 
 
 def _voice_and_lexicon(voice: str) -> tuple[Any, dict[str, str]]:

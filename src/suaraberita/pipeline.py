@@ -290,7 +290,7 @@ def narrate(
             engine = create_engine(voice, options.engine)
             try:
                 rendered = render(
-                    _takes(script, engine),
+                    spoken_takes(script, engine),
                     temp,
                     options.settings.audio,
                     tempo=voice.tempo,
@@ -531,7 +531,7 @@ def estimate(script: Script, voice: Voice, engine: EngineOptions | None = None) 
     return Estimate(characters, seconds, requests, cached)
 
 
-def _takes(script: Script, engine: Engine) -> Iterator[tuple[Pcm, float]]:
+def spoken_takes(script: Script, engine: Engine) -> Iterator[tuple[Pcm, float]]:
     """The engine's PCM for each utterance with its pause; the engine may work ahead."""
     utterances = script.utterances
     pcms = engine.synthesize_all([u.spoken for u in utterances])
