@@ -21,6 +21,21 @@ SAMPLE_SECONDS = 20.0
 SAMPLES_FOLDER = "samples"  # inside the output folder
 LAST_PAUSE = 0.5  # seconds of silence closing a sample, whatever pause the script had there
 
+# What `voices --listen` reads when no article is given: a made-up news opening with the
+# things voices differ on (money, a date, a time, an initialism, an English word).
+LISTENING_TEXT = """\
+# Pasar Pagi Kota Lama Dibuka Kembali Setelah Renovasi
+
+Pasar Pagi Kota Lama dibuka kembali pada Senin (3/11) pukul 06.30 WIB setelah direnovasi \
+selama delapan bulan dengan biaya Rp12,5 miliar. Sebanyak 1.250 pedagang kini menempati \
+kios baru yang lebih lapang dan terang.
+
+Kepala Dinas Perdagangan setempat mengatakan pembayaran di pasar itu juga bisa dilakukan \
+dengan kode QR, sementara pedagang mendapat pelatihan live shopping agar dagangan mereka \
+dikenal pembeli di luar kota. Pemkot menargetkan jumlah pengunjung naik 30 persen hingga \
+akhir tahun.
+"""
+
 
 @dataclass(frozen=True)
 class Sample:
