@@ -4,6 +4,7 @@ one (XDG_DATA_HOME)."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from suaraberita.download import DownloadOptions, Expected, download
-from suaraberita.errors import ConfigError, NetworkError
+from suaraberita.errors import ConfigError, NetworkError, SuaraberitaError
 from suaraberita.speech.install import Plan, install_model, read_catalogue
 from suaraberita.speech.models import model_files
 from tests.voicerepo import CARD, FOLDER, MODEL, Repo, catalogue, serve
@@ -353,6 +354,52 @@ def test_busy_server_is_asked_again(repo: Repo, tmp_path: Path) -> None:
     repo.fault(ONNX, "503", "503", "503")
     with pytest.raises(NetworkError, match="HTTP 503"):
         install_model(MODEL, repo.url, root=tmp_path, options=FAST, force=True)
+
+
+def test_silent_line_times_out_and_resumes(repo: Repo, tmp_path: Path) -> None:
+    repo.fault(ONNX, "stall")
+    quick = DownloadOptions(backoff=0.0, retries=2, read_timeout=0.5)
+    install_model(MODEL, repo.url, root=tmp_path, options=quick)
+    (_, first), (resumed, second) = repo.seen(ONNX)
+    assert (first, second) == (200, 206)
+    assert resumed_at(resumed) > 0
+    assert (tmp_path / MODEL / f"{MODEL}.onnx").read_bytes() == repo.files[ONNX]
+
+
+def test_resume_follows_a_redirect_with_its_range(repo: Repo, tmp_path: Path) -> None:
+    repo.fault(ONNX, "redirect", "drop", "redirect")
+    install_model(MODEL, repo.url, root=tmp_path, options=FAST)
+    statuses = [status for _, status in repo.seen(ONNX)]
+    assert statuses == [302, 200, 302, 206]
+    assert resumed_at(repo.seen(ONNX)[2][0]) == resumed_at(repo.seen(ONNX)[3][0]) > 0
+    assert (tmp_path / MODEL / f"{MODEL}.onnx").read_bytes() == repo.files[ONNX]
+
+
+def test_the_config_goes_in_place_last(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The .onnx.json makes a model count as installed: renamed after the others, and a
+    failed rename before it leaves the model not installed."""
+    renamed: list[str] = []
+    failed: list[Path] = []
+    real = Path.replace
+
+    def replace(self: Path, target: Path) -> Path:
+        if self.name.endswith(".part"):
+            renamed.append(Path(target).name)
+            if Path(target).name == f"{MODEL}.onnx" and not failed:
+                failed.append(target)
+                raise OSError(errno.EIO, "Input/output error")
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "replace", replace)
+    with pytest.raises(SuaraberitaError, match=f"cannot put {MODEL}.onnx in place"):
+        install_model(MODEL, repo.url, root=tmp_path, options=FAST)
+    assert not model_files(MODEL, tmp_path).installed
+    renamed.clear()
+    install_model(MODEL, repo.url, root=tmp_path, options=FAST)
+    assert renamed == ["MODEL_CARD", f"{MODEL}.onnx", f"{MODEL}.onnx.json"]
+    assert model_files(MODEL, tmp_path).installed
 
 
 def test_range_past_the_end_starts_again(repo: Repo, tmp_path: Path) -> None:

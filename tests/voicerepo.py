@@ -1,7 +1,7 @@
 """A stand-in for Piper's voice repository on 127.0.0.1: a `voices.json` catalogue and
 the files it describes, over real HTTP with byte ranges, and the faults a download meets
-on demand: a connection cut half-way through the body, 404, 403, a 503, a server that
-ignores Range, an answer trickled slowly. Every request is logged with its Range header.
+on demand: a connection cut half-way through the body or going silent there, 404, 403,
+a 503, a redirect (as to a CDN), a server that ignores Range, a slow line. Every request is logged with its Range header.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ class Repo:
     catalogue: bytes | None = None  # served as voices.json; None: made from `files`
     faults: dict[str, list[str]] = field(default_factory=dict)  # path -> faults, first first
     delay: float = 0.0  # seconds between two chunks of a body (a slow line)
+    stall: float = 3.0  # seconds a "stall" waits after half the body
     requests: list[tuple[str, str | None, int]] = field(default_factory=list)  # path, Range, status
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -81,6 +82,12 @@ def _handler(repo: Repo) -> type[BaseHTTPRequestHandler]:
                 return self._status(path, wanted, 404)
             if fault in ("404", "403", "503"):
                 return self._status(path, wanted, int(fault))
+            if fault == "redirect":  # as Hugging Face sends a model file to its CDN
+                repo.requests.append((path, wanted, 302))
+                self.send_response(302)
+                self.send_header("Location", f"{repo.url}/{path}?from=redirect")
+                self.send_header("Content-Length", "0")
+                return self.end_headers()
             start = _range_start(wanted)
             if start is None or fault == "ignore-range":
                 return self._body(path, wanted, 200, body, fault, None)
@@ -113,7 +120,7 @@ def _handler(repo: Repo) -> type[BaseHTTPRequestHandler]:
                 start, total = extent
                 self.send_header("Content-Range", f"bytes {start}-{total - 1}/{total}")
             self.end_headers()
-            if fault == "drop":  # half the body, then the connection closes
+            if fault in ("drop", "stall"):  # half the body, then a cut or silence
                 body = body[: len(body) // 2]
             elif fault == "drop-at-once":  # the head, then nothing
                 body = b""
@@ -124,6 +131,9 @@ def _handler(repo: Repo) -> type[BaseHTTPRequestHandler]:
                     self.wfile.write(body[offset : offset + 32_768])
                 except OSError:
                     return
+            if fault == "stall":  # a line that stops carrying anything
+                self.wfile.flush()
+                time.sleep(repo.stall)
             if fault.startswith("drop"):
                 self.close_connection = True
 

@@ -452,7 +452,7 @@ def voices_install(name: str, force: bool) -> None:
 
 class _Download:
     """What an install shows: the size on one line, then a progress bar on a terminal
-    (standard error)."""
+    (standard error); if it is stopped, how to go on."""
 
     def __init__(self) -> None:
         self._bar: Any = None
@@ -460,9 +460,11 @@ class _Download:
     def __enter__(self) -> _Download:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
         if self._bar is not None:
-            self._bar.__exit__(*exc)
+            self._bar.__exit__(kind, *rest)
+        if kind is not None and issubclass(kind, KeyboardInterrupt | Terminated):
+            echo("The download stopped; the same command resumes it.", err=True)
 
     def notice(self, message: str) -> None:
         echo(message, err=True)
@@ -473,12 +475,18 @@ class _Download:
         echo(f"Downloading {plan.name}: {files}, {_megabytes(plan.total)}{resume}")
         echo(f"  from {plan.base_url}")
         if sys.stderr.isatty():
-            self._bar = click.progressbar(length=plan.total, label=plan.name, file=sys.stderr)
+            total = _megabytes(plan.total)
+            self._bar = click.progressbar(
+                length=plan.total,
+                label=plan.name,
+                file=sys.stderr,
+                item_show_func=lambda done: f"{done / 1e6:.1f} of {total}" if done else None,
+            )
             self._bar.__enter__()
 
     def moved(self, done: int) -> None:
         if self._bar is not None:
-            self._bar.update(done - self._bar.pos)
+            self._bar.update(done - self._bar.pos, done)
 
 
 def _megabytes(size: int) -> str:

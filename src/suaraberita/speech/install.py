@@ -221,26 +221,18 @@ def _put_in_place(plan: Plan, folder: Path) -> None:
     """Rename every verified `.part` over its file, the `.onnx.json` last (what makes
     the model count as installed), then record what was installed; a stop waits."""
     order = sorted(plan.files, key=lambda file: file.target.name.endswith(".onnx.json"))
-    last = order[-1].target
     with held():
-        try:
-            for file in order:
+        for file in order:
+            try:
                 file.part.replace(file.target)
-        except OSError as exc:
-            raise FeedError(
-                f"cannot put {last.name} in place: {exc.strerror}", path=folder
-            ) from None
-        record = {
-            "model": plan.name,
-            "source": plan.base_url,
-            "files": {
-                file.target.name: {
-                    "size_bytes": file.expected.size,
-                    "md5_digest": file.expected.md5,
-                }
-                for file in plan.files
-            },
+            except OSError as exc:
+                problem = f"cannot put {file.target.name} in place: {exc.strerror}"
+                raise space_error(exc, folder) or FeedError(problem, path=folder) from None
+        described = {
+            file.target.name: {"size_bytes": file.expected.size, "md5_digest": file.expected.md5}
+            for file in plan.files
         }
+        record = {"model": plan.name, "source": plan.base_url, "files": described}
         atomic_write(folder / RECORD, json.dumps(record, indent=2).encode() + b"\n")
 
 
