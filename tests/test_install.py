@@ -347,6 +347,15 @@ def test_drops_every_time_keep_the_part_and_say_run_again(repo: Repo, tmp_path: 
     assert (tmp_path / MODEL / f"{MODEL}.onnx").read_bytes() == repo.files[ONNX]
 
 
+def test_cut_at_the_same_place_from_the_start_gives_up(repo: Repo, tmp_path: Path) -> None:
+    """A server that ignores Range and a line that cuts each answer at the same place: the
+    file never grows, so the tries end (no endless loop)."""
+    repo.fault(ONNX, "drop", "ignore-range-drop", "ignore-range-drop", "ignore-range-drop")
+    with pytest.raises(NetworkError, match="kept dropping"):
+        install_model(MODEL, repo.url, root=tmp_path, options=FAST)
+    assert [status for _, status in repo.seen(ONNX)] == [200, 200, 200]
+
+
 def test_busy_server_is_asked_again(repo: Repo, tmp_path: Path) -> None:
     repo.fault(ONNX, "503", "503")
     install_model(MODEL, repo.url, root=tmp_path, options=FAST)

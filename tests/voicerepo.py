@@ -1,7 +1,8 @@
 """A stand-in for Piper's voice repository on 127.0.0.1: a `voices.json` catalogue and
 the files it describes, over real HTTP with byte ranges, and the faults a download meets
 on demand: a connection cut half-way through the body or going silent there, 404, 403,
-a 503, a redirect (as to a CDN), a server that ignores Range, a slow line. Every request is logged with its Range header.
+a 503, a redirect (as to a CDN), a server that ignores Range (and then cuts too), a
+slow line. Every request is logged with its Range header.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def _handler(repo: Repo) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", "0")
                 return self.end_headers()
             start = _range_start(wanted)
-            if start is None or fault == "ignore-range":
+            if start is None or fault.startswith("ignore-range"):
                 return self._body(path, wanted, 200, body, fault, None)
             if start >= len(body):
                 return self._status(path, wanted, 416, f"bytes */{len(body)}")
@@ -120,7 +121,7 @@ def _handler(repo: Repo) -> type[BaseHTTPRequestHandler]:
                 start, total = extent
                 self.send_header("Content-Range", f"bytes {start}-{total - 1}/{total}")
             self.end_headers()
-            if fault in ("drop", "stall"):  # half the body, then a cut or silence
+            if fault in ("drop", "stall", "ignore-range-drop"):  # half the body, then a cut
                 body = body[: len(body) // 2]
             elif fault == "drop-at-once":  # the head, then nothing
                 body = b""
@@ -134,7 +135,7 @@ def _handler(repo: Repo) -> type[BaseHTTPRequestHandler]:
             if fault == "stall":  # a line that stops carrying anything
                 self.wfile.flush()
                 time.sleep(repo.stall)
-            if fault.startswith("drop"):
+            if "drop" in fault:
                 self.close_connection = True
 
     return Handler

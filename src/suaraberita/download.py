@@ -62,9 +62,8 @@ class DownloadOptions:
 class _DroppedError(Exception):
     """The answer stopped before its end; the next try resumes."""
 
-    def __init__(self, progressed: bool, status: int | None = None) -> None:
+    def __init__(self, status: int | None = None) -> None:
         super().__init__()
-        self.progressed = progressed
         self.status = status  # a 429 or 5xx answer instead of a body
         self.wait: float | None = None  # the server's Retry-After
 
@@ -100,12 +99,14 @@ def download(
         have = 0
     progress(have)
     tries = 0
+    best = have  # a cut only counts as progress when more of the file is on disk than ever
     while have < expected.size:
         try:
             have = _attempt(session, url, part, have, expected, options, progress)
         except _DroppedError as dropped:
             have = _size(part)
-            tries = 1 if dropped.progressed else tries + 1
+            tries = 1 if have > best else tries + 1
+            best = max(best, have)
             if tries > options.retries:
                 raise _gave_up(url, part, have, expected, dropped.status) from None
             sleep(max(options.backoff * 2 ** (tries - 1), min(dropped.wait or 0.0, 60.0)))
@@ -190,7 +191,7 @@ def _attempt(
     with _get(session, url, {"Range": f"bytes={have}-"} if have else {}, options) as response:
         status = response.status_code
         if status == 429 or status >= 500:
-            dropped = _DroppedError(False, status)
+            dropped = _DroppedError(status)
             dropped.wait = retry_after(response.headers.get("Retry-After"))
             raise dropped
         start, total = _extent(response, status)
@@ -210,7 +211,7 @@ def _attempt(
                 try:
                     chunk = next(chunks, None)
                 except (requests.RequestException, OSError):
-                    raise _DroppedError(done > have) from None
+                    raise _DroppedError from None
                 if chunk is None:
                     break
                 chunk = chunk[: expected.size - done]  # never more than the file has
@@ -218,7 +219,7 @@ def _attempt(
                 done += len(chunk)
                 progress(done)
     if done < expected.size:
-        raise _DroppedError(done > have)  # the body ended before the file did: a cut
+        raise _DroppedError  # the body ended before the file did: a cut
     return done
 
 
@@ -264,7 +265,7 @@ def _get(
     except (requests.ConnectionError, requests.Timeout) as exc:
         if _not_connected(exc):
             raise _unreachable(url, exc, options) from None
-        raise _DroppedError(False) from None  # connected, then cut or silent before the answer
+        raise _DroppedError from None  # connected, then cut or silent before the answer
     except requests.RequestException as exc:
         raise NetworkError(f"cannot fetch {url}: {exc}") from None
 
