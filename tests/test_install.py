@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from suaraberita.download import DownloadOptions, Expected, download
-from suaraberita.errors import ConfigError, NetworkError, SuaraberitaError
+from suaraberita.errors import ConfigError, FeedError, NetworkError, NoSpaceError, SuaraberitaError
 from suaraberita.speech.install import Plan, install_model, read_catalogue
 from suaraberita.speech.models import model_files
 from tests.voicerepo import CARD, FOLDER, MODEL, Repo, catalogue, serve
@@ -431,6 +431,21 @@ def test_part_longer_than_the_file_is_fetched_anew(repo: Repo, tmp_path: Path) -
     download(f"{repo.url}/{ONNX}", part, Expected(len(body), hashlib.md5(body).hexdigest()), FAST)
     assert part.read_bytes() == body
     assert repo.seen(ONNX) == [(None, 200)]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_full_disk_is_said_so(repo: Repo, tmp_path: Path) -> None:
+    part = tmp_path / "x.onnx.part"
+    part.symlink_to("/dev/full")  # every write: ENOSPC
+    body = repo.files[ONNX]
+    with pytest.raises(NoSpaceError, match=f"no space left on {tmp_path}"):
+        download(f"{repo.url}/{ONNX}", part, Expected(len(body), hashlib.md5(body).hexdigest()))
+
+
+def test_voice_folder_that_cannot_be_made(repo: Repo, tmp_path: Path) -> None:
+    (tmp_path / "voices").write_text("a file where the folder should be")
+    with pytest.raises(FeedError, match="cannot write in the voice folder"):
+        install_model(MODEL, repo.url, root=tmp_path / "voices", options=FAST)
 
 
 @pytest.mark.parametrize(

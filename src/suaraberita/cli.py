@@ -416,7 +416,8 @@ def _voice_status(profile: Any) -> tuple[str, bool]:
         return f"cannot be used: {exc.message}", False
     if state.installed:
         licence = licence_line(state.files.card) or "not stated (see its MODEL_CARD)"
-        return f"installed, offline ({state.files.onnx}); licence: {licence}", False
+        model = state.files.onnx.stem if state.named else state.files.onnx
+        return f"installed, offline (model {model}); licence: {licence}", False
     if not state.named:
         return f"model file missing: {state.files.onnx}", False
     return f"not installed — suaraberita voices install {profile.name}", True

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from suaraberita import __version__
@@ -205,42 +205,27 @@ def _attempt(
             raise mismatch(name, f"{url} has {total:,} bytes, the catalogue says {expected.size:,}")
         done = have if status == 206 else 0  # 200: the whole file again, from its start
         progress(done)
-        with _open(part, "ab" if status == 206 else "wb") as out:
-            chunks = response.iter_content(chunk_size=options.chunk_size)
-            while done < expected.size:
-                try:
-                    chunk = next(chunks, None)
-                except (requests.RequestException, OSError):
-                    raise _DroppedError from None
-                if chunk is None:
-                    break
-                chunk = chunk[: expected.size - done]  # never more than the file has
-                _write(out, chunk, part)
-                done += len(chunk)
-                progress(done)
+        try:
+            with open(part, "ab" if status == 206 else "wb") as out:
+                chunks = response.iter_content(chunk_size=options.chunk_size)
+                while done < expected.size:
+                    try:
+                        chunk = next(chunks, None)
+                    except (requests.RequestException, OSError):
+                        raise _DroppedError from None
+                    if chunk is None:
+                        break
+                    chunk = chunk[: expected.size - done]  # never more than the file has
+                    out.write(chunk)
+                    done += len(chunk)
+                    progress(done)
+        except OSError as exc:  # opening, writing or closing `part`: the network's are above
+            raise space_error(exc, part.parent) or FeedError(
+                f"cannot write {part.name}: {exc.strerror or exc}", path=part.parent
+            ) from None
     if done < expected.size:
         raise _DroppedError  # the body ended before the file did: a cut
     return done
-
-
-def _open(part: Path, mode: str) -> IO[bytes]:
-    try:
-        return open(part, mode)  # the caller closes it
-    except OSError as exc:
-        raise _unwritable(exc, part) from None
-
-
-def _write(out: IO[bytes], chunk: bytes, part: Path) -> None:
-    try:
-        out.write(chunk)
-    except OSError as exc:
-        raise _unwritable(exc, part) from None
-
-
-def _unwritable(exc: OSError, part: Path) -> Exception:
-    return space_error(exc, part.parent) or FeedError(
-        f"cannot write {part.name}: {exc.strerror or exc}", path=part.parent
-    )
 
 
 def _get(
@@ -344,7 +329,7 @@ def _extent(response: requests.Response, status: int) -> tuple[int, int | None]:
 def _too_large(url: str, limit: int) -> NetworkError:
     return NetworkError(
         f"{url} is larger than {limit:,} bytes",
-        hint="this is not the document asked for; check SUARABERITA_PIPER_URL",
+        hint="this is not the document asked for; check the address",
     )
 
 

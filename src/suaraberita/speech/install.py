@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -224,6 +225,8 @@ def _put_in_place(plan: Plan, folder: Path) -> None:
     with held():
         for file in order:
             try:
+                with open(file.part, "rb+") as handle:
+                    os.fsync(handle.fileno())  # on disk before its name says it is whole
                 file.part.replace(file.target)
             except OSError as exc:
                 problem = f"cannot put {file.target.name} in place: {exc.strerror}"
