@@ -74,7 +74,7 @@ def test_install_puts_checked_files_in_place(run_cli, repo: Repo, data: Path, en
     assert result.code == 0, result.stderr
     assert f"Downloading {MODEL}: 3 files, 0.3 MB" in result.stdout
     assert f"from {repo.url}" in result.stdout
-    assert "Installed" in result.stdout
+    assert f"Installed {MODEL} (0.3 MB) in {folder_of(data)}." in result.stdout
     assert "Licence (from its model card): CC0 stand-in" in result.stdout
     assert_installed(data, repo)
     listing = run_cli("voices", env=env)
@@ -264,12 +264,16 @@ def test_what_cannot_be_installed(run_cli, env, name: str, message: str) -> None
 
 def test_profile_with_a_model_path(run_cli, tmp_path: Path, env) -> None:
     (tmp_path / "voices").mkdir()
+    (tmp_path / "voices/bad-piper.toml").write_text(
+        'engine = "piper"\nlanguage = "id"\n[piper]\nmodel = "id ID"\n'
+    )
     (tmp_path / "voices/my-piper.toml").write_text(
         'engine = "piper"\nlanguage = "en"\n[piper]\nmodel = "models/joe.onnx"\n'
     )
     listed = run_cli("voices", env=env)
     assert f"model file missing: {tmp_path}/voices/models/joe.onnx" in listed.stdout
     assert "Not installed: id-piper." in listed.stdout  # the path one is no install's job
+    assert "cannot be used: 'id ID' is not a model name" in listed.stdout
     result = run_cli("voices", "install", "my-piper", env=env)
     assert_clean_failure(result, 4)
     assert "uses the model file models/joe.onnx: there is nothing to download" in result.stderr
@@ -323,7 +327,7 @@ def test_progress_runs_up_to_the_total(repo: Repo, tmp_path: Path) -> None:
     done = install_model(MODEL, repo.url, root=tmp_path, watcher=watched, options=FAST)
     ((plan, kept),) = watched.plans
     total = sum(len(body) for body in repo.files.values())
-    assert (plan.total, kept, done.downloaded) == (total, 0, total)
+    assert (plan.total, kept, done.size) == (total, 0, total)
     assert watched.moves[-1] == total
     assert watched.moves == sorted(watched.moves)
     assert [file.target.name for file in plan.files][-1] == f"{MODEL}.onnx"  # largest last

@@ -447,7 +447,7 @@ def voices_install(name: str, force: bool) -> None:
         how = "sizes and MD5 checked" if done.verified else "placed there by hand, not checked"
         echo(f"{model} is already installed in {folder} ({how}); --force downloads it again.")
         return
-    echo(f"Installed {model} in {folder} ({_megabytes(done.downloaded)} downloaded).")
+    echo(f"Installed {model} ({_megabytes(done.size)}) in {folder}.")
     echo(f"Licence (from its model card): {licence_line(done.files.card) or 'not stated'}")
 
 

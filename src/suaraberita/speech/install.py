@@ -74,7 +74,7 @@ class Plan:
 class Installed:
     name: str
     files: ModelFiles
-    downloaded: int  # bytes fetched by this install
+    size: int  # bytes of the files this install put in place (0 when `already`)
     already: bool  # it was in place before: nothing was downloaded
     verified: bool  # its files match the sizes and digests of the catalogue
 
@@ -146,7 +146,7 @@ def install_model(
             )
             before += file.expected.size
         _put_in_place(plan, folder)
-    return Installed(name, files, plan.total - sum(kept), already=False, verified=True)
+    return Installed(name, files, plan.total, already=False, verified=True)
 
 
 def catalogue_url(base_url: str) -> str:
