@@ -8,9 +8,11 @@ import errno
 import hashlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -300,6 +302,32 @@ def test_concurrent_installs_download_once(repo: Repo, data: Path, env, tmp_path
     assert repo.seen(ONNX) == [(None, 200)]
     said = b"".join(out + err for out, err in outputs).decode()
     assert "already installed" in said
+    assert_installed(data, repo)
+
+
+def test_ctrl_c_keeps_the_part_and_the_next_run_resumes(
+    run_cli, repo: Repo, data: Path, env, tmp_path: Path
+) -> None:
+    repo.delay = 0.2  # ten chunks: two seconds for the network file
+    command = [sys.executable, "-m", "suaraberita", "voices", "install", "id-piper"]
+    proc = subprocess.Popen(
+        command, cwd=tmp_path, env={**os.environ, **env}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    part = folder_of(data) / f"{MODEL}.onnx.part"
+    deadline = time.monotonic() + 30
+    while not (part.exists() and part.stat().st_size > 0) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "the same command resumes it" in err.decode()
+    kept = part.stat().st_size
+    assert 0 < kept < len(repo.files[ONNX])
+    repo.delay = 0.0
+    result = run_cli("voices", "install", "id-piper", env=env)
+    assert result.code == 0, result.stderr
+    assert repo.seen(ONNX)[-1] == (f"bytes={kept}-", 206)
     assert_installed(data, repo)
 
 
