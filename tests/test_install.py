@@ -233,6 +233,15 @@ def test_nothing_listening_cannot_reach(run_cli, data: Path) -> None:
     assert "check the network" in result.stderr
 
 
+@pytest.mark.parametrize("url", ["ftp://127.0.0.1/voices", "127.0.0.1:8000", "http://"])
+def test_repository_address_that_is_none(run_cli, data: Path, url: str) -> None:
+    env = {"XDG_DATA_HOME": str(data), "SUARABERITA_PIPER_URL": url}
+    result = run_cli("voices", "install", "id-piper", env=env)
+    assert_clean_failure(result, 4)
+    assert "is not an address of a voice repository" in result.stderr
+    assert "SUARABERITA_PIPER_URL takes an http:// or https:// address" in result.stderr
+
+
 def test_catalogue_that_is_not_json(run_cli, repo: Repo, env) -> None:
     repo.catalogue = b"<html>Please log in</html>"
     result = run_cli("voices", "install", "id-piper", env=env)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from suaraberita.download import DownloadOptions, Expected, download, fetch_bytes, matches
 from suaraberita.errors import ConfigError, FeedError, NetworkError, space_error
@@ -119,8 +119,10 @@ def install_model(
 
     watcher = watcher or Quiet()
     files = model_files(name, root or models_dir())
+    check_base_url(base_url)
     folder = files.onnx.parent
-    with _locked(folder, name, watcher):
+    own = session is None
+    with _locked(folder, name, watcher), contextlib.ExitStack() as stack:
         if not force and files.installed:
             recorded = _recorded(folder)
             if recorded is None:  # placed there by hand: taken as it is
@@ -129,6 +131,8 @@ def install_model(
                 return Installed(name, files, 0, already=True, verified=True)
             watcher.notice(f"The files of {name} are damaged; downloading them again.")
         session = session or requests.Session()
+        if own:
+            stack.callback(session.close)
         url = catalogue_url(base_url)
         data = fetch_bytes(url, CATALOGUE_LIMIT, options, session=session)
         plan = read_catalogue(data, base_url, files)
@@ -147,6 +151,17 @@ def install_model(
             before += file.expected.size
         _put_in_place(plan, folder)
     return Installed(name, files, plan.total, already=False, verified=True)
+
+
+def check_base_url(base_url: str) -> None:
+    """Refuse a repository address that is no http(s) address with a host."""
+    parts = urlsplit(base_url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"{base_url!r} is not an address of a voice repository",
+            hint="SUARABERITA_PIPER_URL takes an http:// or https:// address, the folder that "
+            f"holds {CATALOGUE} (by default {PIPER_VOICES_URL})",
+        )
 
 
 def catalogue_url(base_url: str) -> str:
