@@ -19,6 +19,7 @@ LAYERS = (
     ("errors", "outside"),
     ("signals",),  # the files, espeak-ng and ffmpeg hold a stop back at their critical points
     ("files", "sound", "cache", "affinity", "espeak_lib", "retry", "unsafe", "terminal"),
+    ("download",),  # resumable, checked downloads (voice models), on top of retry
     ("intake",),
     ("text",),
     ("speech",),

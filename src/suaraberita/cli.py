@@ -384,18 +384,130 @@ def _explain(article: Any) -> None:
     echo()
 
 
-@cli.command()
-def voices() -> None:
-    """List the voice profiles that --voice accepts.
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def voices(ctx: click.Context) -> None:
+    """List the voice profiles that --voice accepts, whether each can speak here (a
+    Piper voice needs its model installed first), and how to install the rest.
 
     Example: suaraberita voices
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from suaraberita.speech.voices import available_voices, load_voice, voice_dirs
 
+    missing = []
     for name, path in available_voices(voice_dirs(Path.cwd())).items():
         profile = load_voice(path)
+        status, installable = _voice_status(profile)
+        if installable:
+            missing.append(name)
         echo(f"{name:<16} {profile.engine:<8} {profile.language:<4} {profile.description}")
+        echo(f"{'':<16} {status}")
         echo(f"{'':<16} {path}")
+    if missing:
+        echo(
+            f"\nNot installed: {', '.join(missing)}. Download a Piper voice's model once "
+            "(it is then offline) with: suaraberita voices install NAME"
+        )
+
+
+def _voice_status(profile: Any) -> tuple[str, bool]:
+    """Whether a voice can speak here, in words; and whether `voices install` would
+    make it so."""
+    if profile.engine == "espeak":
+        return "built in, offline", False
+    if profile.engine != "piper":
+        return "online (needs the internet)", False
+    from suaraberita.speech.install import model_state
+    from suaraberita.speech.models import licence_line
+
+    try:
+        state = model_state(profile)
+    except ConfigError as exc:
+        return f"cannot be used: {exc.message}", False
+    if state.installed:
+        licence = licence_line(state.files.card) or "not stated (see its MODEL_CARD)"
+        model = state.files.onnx.stem if state.named else state.files.onnx
+        return f"installed, offline (model {model}); licence: {licence}", False
+    if not state.named:
+        return f"model file missing: {state.files.onnx}", False
+    return f"not installed — suaraberita voices install {profile.name}", True
+
+
+@voices.command("install")
+@click.argument("name", metavar="NAME")
+@click.option("--force", is_flag=True, help="Download the model again even when it is installed.")
+def voices_install(name: str, force: bool) -> None:
+    """Download the model of a Piper voice (a profile such as id-piper, or a model name
+    such as id_ID-news_tts-medium) from Piper's voice repository into the user data
+    folder, checking its size and MD5. An interrupted download resumes when the same
+    command is run again. SUARABERITA_PIPER_URL replaces the repository's address.
+
+    Example: suaraberita voices install id-piper
+    """
+    from suaraberita.speech.install import PIPER_VOICES_URL, install_model, model_to_install
+    from suaraberita.speech.models import licence_line
+    from suaraberita.speech.voices import voice_dirs
+
+    model = model_to_install(name, voice_dirs(Path.cwd()))
+    base = os.environ.get("SUARABERITA_PIPER_URL", "").strip() or PIPER_VOICES_URL
+    with _Download() as watcher:
+        done = install_model(model, base, force=force, watcher=watcher)
+    folder = done.files.onnx.parent
+    if done.already:
+        how = "sizes and MD5 checked" if done.verified else "placed there by hand, not checked"
+        echo(f"{model} is already installed in {folder} ({how}); --force downloads it again.")
+        return
+    echo(f"Installed {model} ({_megabytes(done.size)}) in {folder}.")
+    echo(f"Licence (from its model card): {licence_line(done.files.card) or 'not stated'}")
+
+
+class _Download:
+    """What an install shows: the size on one line, then a progress bar on a terminal
+    (standard error); if it is stopped, how to go on."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def __enter__(self) -> _Download:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(kind, *rest)
+        if kind is not None and issubclass(kind, KeyboardInterrupt | Terminated):
+            echo("The download stopped; the same command resumes it.", err=True)
+
+    def notice(self, message: str) -> None:
+        echo(message, err=True)
+
+    def begin(self, plan: Any, kept: int) -> None:
+        files = _count(len(plan.files), "file")
+        resume = f", resuming after {_megabytes(kept)} kept from before" if kept else ""
+        echo(f"Downloading {plan.name}: {files}, {_megabytes(plan.total)}{resume}")
+        echo(f"  from {plan.base_url}")
+        if sys.stderr.isatty():
+            total = _megabytes(plan.total)
+            self._bar = click.progressbar(
+                length=plan.total,
+                label=plan.name,
+                file=sys.stderr,
+                item_show_func=lambda done: f"{done / 1e6:.1f} of {total}" if done else None,
+            )
+            self._bar.__enter__()
+
+    def moved(self, done: int) -> None:
+        if self._bar is not None:
+            self._bar.update(done - self._bar.pos, done)
+
+
+def _megabytes(size: int) -> str:
+    """
+    >>> _megabytes(63_201_000), _megabytes(4_096)
+    ('63.2 MB', '0.0 MB')
+    """
+    return f"{size / 1e6:.1f} MB"
 
 
 @cli.command("normalize")

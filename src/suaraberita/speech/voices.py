@@ -29,6 +29,13 @@ class GttsSettings:
 
 
 @dataclass(frozen=True)
+class PiperSettings:
+    """Which Piper model speaks: the [piper] table of a profile."""
+
+    model: str = ""  # a model name (installed by `suaraberita voices install`) or an .onnx path
+
+
+@dataclass(frozen=True)
 class Voice:
     name: str
     engine: str
@@ -42,6 +49,7 @@ class Voice:
     fallback: str = ""  # voice to narrate with when this one's service cannot be reached
     lexicon: Path | None = None  # TSV of word -> spoken form, read before the built-in rules
     gtts: GttsSettings = GttsSettings()
+    piper: PiperSettings = PiperSettings()
 
 
 DEFAULT_VOICE = "id-google"  # falls back to id-espeak when Google cannot be reached
@@ -96,6 +104,7 @@ def load_voice(path: Path) -> Voice:
 
 def _voice_from_table(raw: dict[str, Any], path: Path) -> Voice:
     known = {"name", "description", "engine", "language", "pauses", "fallback", "gtts", "lexicon"}
+    known.add("piper")
     known |= set(_LIMITS)
     for key in raw:
         if key not in known:
@@ -111,6 +120,7 @@ def _voice_from_table(raw: dict[str, Any], path: Path) -> Voice:
             values[key] = value
     pauses = _pauses(raw.get("pauses", {}), path)
     values["gtts"] = _gtts(raw.get("gtts", {}), path)
+    values["piper"] = _piper(raw.get("piper", {}), path)
     if "fallback" in raw:
         values["fallback"] = _get(raw, "fallback", str, path)
     if "lexicon" in raw:
@@ -178,6 +188,15 @@ def _gtts(table: Any, path: Path) -> GttsSettings:
                 raise ConfigError(f"gtts.{key} = {value} is out of range {low}..{high}", path=path)
             values[key] = value if kind is int else float(value)
     return GttsSettings(**values)
+
+
+def _piper(table: Any, path: Path) -> PiperSettings:
+    if not isinstance(table, dict):
+        raise ConfigError("[piper] must be a table", path=path)
+    for key in table:
+        if key != "model":
+            raise ConfigError(f"unknown key piper.{key}", path=path, hint="keys: ['model']")
+    return PiperSettings(_get(table, "model", str, path)) if table else PiperSettings()
 
 
 def _get(raw: dict[str, Any], key: str, kind: Any, path: Path) -> Any:
