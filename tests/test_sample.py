@@ -88,3 +88,28 @@ def test_a_sample_of_an_online_voice_never_falls_back(run_cli, tmp_path: Path) -
     assert "Traceback" not in made.stderr
     assert "cannot reach" in made.stderr
     assert not list((tmp_path / "output" / "samples").glob("*"))
+
+
+@pytest.mark.slow
+def test_voices_listen_reads_the_built_in_text_or_an_article(run_cli, tmp_path: Path) -> None:
+    made = run_cli("voices", "--listen", "id-espeak")
+    assert made.code == 0, made.stderr
+    built_in = tmp_path / "output" / "samples"
+    [sample] = built_in.glob("*-id-espeak.mp3")
+    assert sample.name.startswith("pasar-pagi-kota-lama")
+    assert 12.0 < MP3(sample).info.length < 28.0
+    assert not (tmp_path / "output" / "feed.xml").exists()
+
+    (tmp_path / "kereta.md").write_text(MARKDOWN_ARTICLE, encoding="utf-8")
+    made = run_cli("voices", "--listen", "id-espeak", "--article", "kereta.md", "-o", "lain")
+    assert made.code == 0, made.stderr
+    assert [p.name for p in (tmp_path / "lain" / "samples").iterdir()] == [
+        "kereta-cepat-tiket-murah-apa-kata-warga-id-espeak.mp3"
+    ]
+
+
+def test_voices_listen_to_a_voice_that_is_not_there(run_cli, tmp_path: Path) -> None:
+    made = run_cli("voices", "--listen", "id-tidak-ada")
+    assert made.code == 4, made.stderr
+    assert "Traceback" not in made.stderr
+    assert not (tmp_path / "output" / "samples").exists()

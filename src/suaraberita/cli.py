@@ -385,14 +385,36 @@ def _explain(article: Any) -> None:
 
 
 @cli.group(invoke_without_command=True)
+@click.option(
+    "--listen",
+    metavar="NAME|PATH",
+    help="Instead of listing, make a 20-second sample MP3 of this voice in OUTPUT/samples/.",
+)
+@click.option(
+    "--article",
+    metavar="FILE|URL",
+    help="With --listen: read this article's opening [default: a short built-in text].",
+)
+@output_option
+@config_option
 @click.pass_context
-def voices(ctx: click.Context) -> None:
+def voices(
+    ctx: click.Context,
+    listen: str | None,
+    article: str | None,
+    output: Path,
+    config: Path | None,
+) -> None:
     """List the voice profiles that --voice accepts, whether each can speak here (a
-    Piper voice needs its model installed first), and how to install the rest.
+    Piper voice needs its model installed first), and how to install the rest; or, with
+    --listen, make a short sample of one voice to compare it with others.
 
-    Example: suaraberita voices
+    Example: suaraberita voices --listen id-piper
     """
     if ctx.invoked_subcommand is not None:
+        return
+    if listen is not None:
+        _listen(listen, article, output, config)
         return
     from suaraberita.speech.voices import available_voices, load_voice, voice_dirs
 
@@ -410,6 +432,33 @@ def voices(ctx: click.Context) -> None:
             f"\nNot installed: {', '.join(missing)}. Download a Piper voice's model once "
             "(it is then offline) with: suaraberita voices install NAME"
         )
+
+
+def _listen(voice: str, article: str | None, output: Path, config: Path | None) -> None:
+    """A sample of `voice` reading `article`'s opening, or the built-in text's."""
+    from suaraberita.pipeline import NarrateOptions
+    from suaraberita.speech.engine import check_voice
+
+    profile, lexicon = _voice_and_lexicon(voice)
+    check_voice(profile)
+    engine = _engine_options()
+    _make_folder(output)
+    options = NarrateOptions(
+        output=output,
+        voice=profile,
+        now=datetime.now(UTC),
+        settings=_settings(config, None),
+        engine=engine,
+        web=_web_options(engine, False),
+    )
+    stdin: bytes | None = None
+    if article is None:
+        from suaraberita.sample import LISTENING_TEXT
+
+        stdin, article = LISTENING_TEXT.encode(), "-"
+    elif article == "-":
+        stdin = click.get_binary_stream("stdin").read(options.settings.input.max_bytes + 1)
+    _sample(article, options, lexicon, stdin)
 
 
 def _voice_status(profile: Any) -> tuple[str, bool]:
