@@ -139,6 +139,14 @@ def load_model(voice: Voice) -> LoadedModel:
             model = _load(voice, files)
             _loaded.clear()  # one model at a time: each holds a network in memory
             _loaded[key] = model
+    speakers = model.voice.config.num_speakers
+    speaker = voice.piper.speaker  # the profile's choice, checked for each profile
+    if speaker is not None and speaker >= speakers:
+        raise ConfigError(
+            f"piper.speaker = {speaker}, but the model has {_count(speakers, 'speaker')} "
+            "(numbered from 0)",
+            path=voice.path or voice.name,
+        )
     return model
 
 
@@ -173,16 +181,9 @@ def _load(voice: Voice, files: ModelFiles) -> LoadedModel:
     if not wanted <= inputs:
         raise ConfigError(
             f"the model {files.onnx.name} does not take the inputs its config describes "
-            f"(it takes {', '.join(sorted(inputs)) or 'none'})",
+            f"(no {', '.join(sorted(wanted - inputs))}; it takes {', '.join(sorted(inputs))})",
             path=files.onnx,
             hint=reinstall_hint(voice),
-        )
-    speaker = voice.piper.speaker
-    if speaker is not None and speaker >= config.num_speakers:
-        raise ConfigError(
-            f"piper.speaker = {speaker}, but the model has "
-            f"{_count(config.num_speakers, 'speaker')} (numbered from 0)",
-            path=voice.path or voice.name,
         )
     model = LoadedModel(PiperVoice(session=session, config=config), files, digest.hexdigest())
     try:
@@ -273,6 +274,7 @@ class PiperEngine:
             length_scale=_either(settings.length_scale, config.length_scale),
             noise_scale=_either(settings.noise_scale, config.noise_scale),
             noise_w_scale=_either(settings.noise_w_scale, config.noise_w_scale),
+            normalize_audio=False,  # keep the voice's own level from sentence to sentence
         )
         import onnxruntime
 
