@@ -277,3 +277,11 @@ def test_a_run_cut_short_before_its_pages_is_repaired_by_the_next(run_cli, tmp_p
     assert run_cli("narrate", "-q", "senin.txt").code == 0
     assert (tmp_path / "output/index.html").is_file()
     assert "up to date" in run_cli("narrate", "senin.txt").stdout
+
+
+def test_the_shared_episode_checks_pass_on_the_espeak_episode(narrated: Path) -> None:
+    # tests/episode_checks.py gathers this file's checks for the other voices' episodes
+    from tests.episode_checks import check_episode
+
+    checked = check_episode(narrated, MD_SLUG, MD_TITLES, ("Banyak penumpang senang.",))
+    assert checked.cues >= len(MD_TITLES)

@@ -284,7 +284,7 @@ def test_profile_with_a_model_path(run_cli, tmp_path: Path, env) -> None:
     listed = run_cli("voices", env=env)
     assert f"model file missing: {tmp_path}/voices/models/joe.onnx" in listed.stdout
     assert "Not installed: id-piper." in listed.stdout  # the path one is no install's job
-    assert "cannot be used: 'id ID' is not a model name" in listed.stdout
+    assert "bad-piper        cannot be used: piper.model = 'id ID' is neither" in listed.stdout
     result = run_cli("voices", "install", "my-piper", env=env)
     assert_clean_failure(result, 4)
     assert "uses the model file models/joe.onnx: there is nothing to download" in result.stderr

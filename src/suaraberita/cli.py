@@ -420,7 +420,12 @@ def voices(
 
     missing = []
     for name, path in available_voices(voice_dirs(Path.cwd())).items():
-        profile = load_voice(path)
+        try:
+            profile = load_voice(path)
+        except ConfigError as exc:  # one broken profile does not hide the others
+            echo(f"{name:<16} cannot be used: {exc.message}")
+            echo(f"{'':<16} {path}")
+            continue
         status, installable = _voice_status(profile)
         if installable:
             missing.append(name)

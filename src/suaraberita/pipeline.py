@@ -509,6 +509,7 @@ class Estimate:
 
 ESPEAK_CPS_PER_WPM = 14.6 / 160  # measured: the example article at espeak rate 160
 GOOGLE_CPS = 14.0  # Google's Indonesian voice, characters per second (slow: two-thirds)
+PIPER_CPS = 15.7  # measured: the joe medium voice on bench/run.py's article, length_scale 1
 
 
 def estimate(script: Script, voice: Voice, engine: EngineOptions | None = None) -> Estimate:
@@ -525,6 +526,8 @@ def estimate(script: Script, voice: Voice, engine: EngineOptions | None = None) 
         requests, cached = google.plan(texts)
         pauses += max(0, requests - len(texts)) * voice.gtts.piece_gap
         speed = GOOGLE_CPS * (2 / 3 if voice.gtts.slow else 1)
+    elif voice.engine == "piper":
+        speed = PIPER_CPS / (voice.piper.length_scale or 1.0)
     else:
         speed = ESPEAK_CPS_PER_WPM * voice.rate
     seconds = (characters / speed + pauses) / voice.tempo

@@ -63,12 +63,20 @@ def _gtts(voice: Voice, options: EngineOptions) -> Engine:
     )
 
 
-ENGINES: dict[str, EngineFactory] = {"espeak": _espeak, "gtts": _gtts}
+def _piper(voice: Voice, options: EngineOptions) -> Engine:
+    from suaraberita.speech.piper import PiperEngine
+
+    return PiperEngine(voice, cache=options.cache)
+
+
+ENGINES: dict[str, EngineFactory] = {"espeak": _espeak, "gtts": _gtts, "piper": _piper}
 
 
 def check_voice(voice: Voice) -> None:
     """Fail now, before any output, when a profile's engine cannot take it (an offline
-    voice whose language espeak-ng does not have); an online voice is checked by use."""
+    voice whose language espeak-ng does not have, a Piper model that is not installed or
+    does not load); an online voice is checked by use. A Piper model loaded here is kept
+    for the narration."""
     if voice.engine != "gtts":
         create_engine(voice)
 

@@ -320,7 +320,7 @@ def model_to_install(name: str, dirs: tuple[Path, ...]) -> str:
     model = voice.piper.model
     if not model:
         raise ConfigError(f"voice {name} names no Piper model", path=path, hint=_MODEL_HINT)
-    if _is_path(model):
+    if voice.piper.model_path is not None:
         raise ConfigError(
             f"voice {name} uses the model file {model}: there is nothing to download",
             path=path,
@@ -340,14 +340,10 @@ class ModelState:
 
 def model_state(voice: Voice, root: Path | None = None) -> ModelState:
     """Where a Piper profile's model is, and whether it is there (files not read)."""
-    model = voice.piper.model
-    if _is_path(model):
-        onnx = Path(model).expanduser()
-        if not onnx.is_absolute() and voice.path is not None:
-            onnx = voice.path.parent / onnx  # beside the profile, as a lexicon is
-        files = files_beside(onnx)
+    if voice.piper.model_path is not None:
+        files = files_beside(voice.piper.model_path)
         return ModelState(files, files.installed, named=False)
-    files = model_files(model, root or models_dir())
+    files = model_files(voice.piper.model, root or models_dir())
     return ModelState(files, files.installed, named=True)
 
 
@@ -355,7 +351,3 @@ _MODEL_HINT = (
     'set [piper] model = "id_ID-news_tts-medium" (a name from Piper\'s voice repository) '
     "in the profile, or a path to an .onnx with its .onnx.json beside it"
 )
-
-
-def _is_path(model: str) -> bool:
-    return "/" in model or model.endswith(".onnx")

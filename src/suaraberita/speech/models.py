@@ -32,9 +32,18 @@ class ModelFiles:
         return self.onnx.is_file() and self.config.is_file()
 
 
+def is_model_name(name: str) -> bool:
+    """Whether `name` can name a model folder (no path, nothing that leaves the folder).
+
+    >>> is_model_name("id_ID-news_tts-medium"), is_model_name("../x"), is_model_name("a/b")
+    (True, False, False)
+    """
+    return bool(_MODEL_NAME.fullmatch(name)) and ".." not in name
+
+
 def model_files(name: str, root: Path | None = None) -> ModelFiles:
     """The files of an installed model named like `id_ID-news_tts-medium`."""
-    if not _MODEL_NAME.fullmatch(name) or ".." in name:
+    if not is_model_name(name):
         raise ConfigError(
             f"{name!r} is not a model name",
             hint="a model is named like id_ID-news_tts-medium, or given as a path to an .onnx",

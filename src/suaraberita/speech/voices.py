@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from importlib.resources import files
@@ -10,6 +11,7 @@ from typing import Any
 
 from suaraberita.errors import ConfigError
 from suaraberita.files import read_toml
+from suaraberita.speech.models import is_model_name
 from suaraberita.text.pauses import Pauses
 
 
@@ -30,9 +32,18 @@ class GttsSettings:
 
 @dataclass(frozen=True)
 class PiperSettings:
-    """Which Piper model speaks: the [piper] table of a profile."""
+    """Which Piper model speaks and how (engine "piper"): the [piper] table of a profile.
 
-    model: str = ""  # a model name (installed by `suaraberita voices install`) or an .onnx path
+    `rate` and `pitch` are espeak-ng's words; a Piper profile refuses them (they would
+    change nothing): its speed is `length_scale` (or `tempo`, as for every voice) and its
+    pitch is the model's own."""
+
+    model: str = ""  # a model name (installed by `voices install`), or the .onnx path given
+    model_path: Path | None = None  # that .onnx, resolved beside the profile; None for a name
+    speaker: int | None = None  # for a model with several speakers; None: its default
+    length_scale: float | None = None  # > 1 speaks slower; None: the model's own
+    noise_scale: float | None = None  # variation of the voice; None: the model's own
+    noise_w_scale: float | None = None  # variation of the phoneme lengths; None: the model's
 
 
 @dataclass(frozen=True)
@@ -104,8 +115,7 @@ def load_voice(path: Path) -> Voice:
 
 def _voice_from_table(raw: dict[str, Any], path: Path) -> Voice:
     known = {"name", "description", "engine", "language", "pauses", "fallback", "gtts", "lexicon"}
-    known.add("piper")
-    known |= set(_LIMITS)
+    known |= set(_LIMITS) | {"piper"}
     for key in raw:
         if key not in known:
             raise ConfigError(f"unknown key {key!r}", path=path, hint=f"keys: {sorted(known)}")
@@ -120,7 +130,14 @@ def _voice_from_table(raw: dict[str, Any], path: Path) -> Voice:
             values[key] = value
     pauses = _pauses(raw.get("pauses", {}), path)
     values["gtts"] = _gtts(raw.get("gtts", {}), path)
-    values["piper"] = _piper(raw.get("piper", {}), path)
+    if engine == "piper":
+        values["piper"] = _piper(raw, path)
+    elif "piper" in raw:
+        raise ConfigError(
+            f'a [piper] table in a profile whose engine is "{engine}"',
+            path=path,
+            hint='[piper] names the model of engine = "piper"; remove it or change the engine',
+        )
     if "fallback" in raw:
         values["fallback"] = _get(raw, "fallback", str, path)
     if "lexicon" in raw:
@@ -190,13 +207,63 @@ def _gtts(table: Any, path: Path) -> GttsSettings:
     return GttsSettings(**values)
 
 
-def _piper(table: Any, path: Path) -> PiperSettings:
+_PIPER_LIMITS: dict[str, tuple[Any, float, float]] = {
+    "speaker": (int, 0, 9999),
+    "length_scale": (int | float, 0.25, 4.0),
+    "noise_scale": (int | float, 0.0, 2.0),
+    "noise_w_scale": (int | float, 0.0, 2.0),
+}
+# Keys of the top level that mean nothing to Piper, and what to write instead.
+_NOT_FOR_PIPER = {
+    "rate": "Piper's speed is [piper] length_scale (1.25 is slower, 0.8 faster), or tempo",
+    "pitch": "a Piper voice keeps its model's pitch; choose another model or speaker",
+    "fallback": "Piper runs offline, so there is nothing to fall back from: a model that "
+    "is missing is an error to fix (suaraberita voices install NAME), not to hide",
+}
+
+
+def _piper(raw: dict[str, Any], path: Path) -> PiperSettings:
+    for key, instead in _NOT_FOR_PIPER.items():
+        if key in raw:
+            raise ConfigError(
+                f'{key} is not a setting of engine = "piper"', path=path, hint=instead
+            )
+    table = raw.get("piper")
     if not isinstance(table, dict):
-        raise ConfigError("[piper] must be a table", path=path)
+        raise ConfigError(
+            "[piper] must be a table" if table is not None else "missing table [piper]",
+            path=path,
+            hint='name the model: [piper] model = "id_ID-news_tts-medium" (or a path to an .onnx)',
+        )
+    fields = PiperSettings.__dataclass_fields__
+    values: dict[str, Any] = {}
     for key in table:
-        if key != "model":
-            raise ConfigError(f"unknown key piper.{key}", path=path, hint="keys: ['model']")
-    return PiperSettings(_get(table, "model", str, path)) if table else PiperSettings()
+        if key not in fields or key == "model_path":
+            keys = [name for name in fields if name != "model_path"]
+            raise ConfigError(f"unknown key piper.{key}", path=path, hint=f"keys: {keys}")
+        if key == "model":
+            continue
+        kind, low, high = _PIPER_LIMITS[key]
+        value = _get(table, key, kind, path)
+        if not low <= value <= high:
+            raise ConfigError(f"piper.{key} = {value} is out of range {low}..{high}", path=path)
+        values[key] = value if kind is int else float(value)
+    if "model" not in table:
+        raise ConfigError(
+            "missing key piper.model",
+            path=path,
+            hint='name the model: model = "id_ID-news_tts-medium" (or a path to an .onnx)',
+        )
+    model = _get(table, "model", str, path).strip()
+    if model.endswith(".onnx") or "/" in model or "\\" in model:
+        values["model_path"] = Path(os.path.abspath(path.parent / model))
+    elif not is_model_name(model):
+        raise ConfigError(
+            f"piper.model = {model!r} is neither a model name nor a path to an .onnx file",
+            path=path,
+            hint='write a name like "id_ID-news_tts-medium", or a path ending in .onnx',
+        )
+    return PiperSettings(model=model, **values)
 
 
 def _get(raw: dict[str, Any], key: str, kind: Any, path: Path) -> Any:
@@ -204,7 +271,8 @@ def _get(raw: dict[str, Any], key: str, kind: Any, path: Path) -> Any:
         raise ConfigError(
             f"missing key {key!r}",
             path=path,
-            hint='a profile needs at least engine = "espeak" (or "gtts") and language = "id"',
+            hint='a profile needs at least engine = "espeak" (or "gtts", "piper") and '
+            'language = "id"',
         )
     value = raw[key]
     if isinstance(value, str) and "\x00" in value:  # C would read only what is before it
