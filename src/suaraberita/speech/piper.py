@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
 from collections import deque
@@ -114,6 +115,10 @@ def check_files(voice: Voice, files: ModelFiles) -> None:
             hint=reinstall_hint(voice),
         )
 
+
+# Piper warns through logging of each phoneme its model lacks (that sound is left out);
+# with no handler set up, Python would print every one on stderr during a narration.
+logging.getLogger("piper").addHandler(logging.NullHandler())
 
 _loaded: dict[tuple[object, ...], LoadedModel] = {}
 _loading = threading.Lock()
@@ -248,6 +253,16 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+def plain(text: str) -> str:
+    """Text Piper reads as words: it takes `[[ ... ]]` for raw phonemes, so an article's
+    double brackets (wiki markup, say) are parted.
+
+    >>> plain("lihat [[Jakarta]] dan [[ ʘ ]]")
+    'lihat [ [Jakarta] ] dan [ [ ʘ ] ]'
+    """
+    return text.replace("[[", "[ [").replace("]]", "] ]")
+
+
 class _StoppedError(Exception):
     """synthesize_all was closed: work not yet started is skipped."""
 
@@ -294,7 +309,7 @@ class PiperEngine:
         return self._model.sample_rate
 
     def synthesize(self, text: str) -> Pcm:
-        chunks = self._model.voice.synthesize(text, self._syn)  # one per sentence
+        chunks = self._model.voice.synthesize(plain(text), self._syn)  # one per sentence
         data = b"".join(chunk.audio_int16_bytes for chunk in chunks)
         with self._counting:
             self.synthesized += 1
