@@ -333,6 +333,8 @@ def test_a_voice_not_installed_is_named_with_its_install_command(
         (lambda: b"", _config, ["cannot be loaded"]),
         (MODEL.read_bytes, lambda: b'{"audio": ', ["onnx.json", "not a Piper voice config"]),
         (MODEL.read_bytes, lambda: b"{}", ["onnx.json", "no 'num_symbols'"]),
+        (MODEL.read_bytes, lambda: b"[" * 100_000, ["not a Piper voice config"]),
+        (MODEL.read_bytes, lambda: b"\xff\xfe{}", ["not a Piper voice config"]),
         (
             MODEL.read_bytes,
             lambda: _config().replace(b'"num_symbols": 256', b'"num_symbols": 3'),
@@ -344,7 +346,16 @@ def test_a_voice_not_installed_is_named_with_its_install_command(
             ["does not take the inputs", "sid"],
         ),
     ],
-    ids=["truncated", "empty", "broken-json", "no-keys", "wrong-symbols", "wrong-speakers"],
+    ids=[
+        "truncated",
+        "empty",
+        "broken-json",
+        "no-keys",
+        "nested",
+        "not-utf8",
+        "wrong-symbols",
+        "wrong-speakers",
+    ],
 )
 def test_a_damaged_installed_model_says_to_reinstall(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, onnx, config, words: list[str]
