@@ -471,3 +471,14 @@ def test_a_damaged_model_leaves_the_published_feed_alone(
     assert "suaraberita voices install --force id-piper" in result.stderr
     after = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
     assert after == before  # the feed byte for byte, and no file of the new episode
+
+
+def test_preview_estimates_the_piper_episode(piper_narrated: Path, joe: Voice) -> None:
+    from mutagen.mp3 import MP3
+
+    from suaraberita.intake.article import parse_article
+    from suaraberita.pipeline import estimate, make_script
+
+    script = make_script(parse_article(MARKDOWN_ARTICLE, "kereta.md"), joe)
+    actual = MP3(piper_narrated / f"output/{MD_SLUG}.mp3").info.length
+    assert estimate(script, joe).seconds == pytest.approx(actual, rel=0.25)
