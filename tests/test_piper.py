@@ -82,11 +82,13 @@ def test_synthesize_all_keeps_order_and_paths_agree(joe: Voice) -> None:
     texts = [SHORT, LONG, "Yes.", LONG, SHORT]
     serial = [p.seconds for p in PiperEngine(joe, workers=1).synthesize_all(texts)]
     parallel = [p.seconds for p in PiperEngine(joe, workers=2).synthesize_all(texts)]
+    # VITS varies the timing a little (up to 15% on a two-word sentence, 4% on a long one)
     for one, other in zip(serial, parallel, strict=True):
-        assert one == pytest.approx(other, rel=0.15)  # VITS varies the timing a little
+        assert one == pytest.approx(other, rel=0.3)
+    assert sum(serial) == pytest.approx(sum(parallel), rel=0.08)
     assert serial[1] > 4 * serial[0]
     assert serial[3] > 4 * serial[4]
-    assert serial[2] < serial[0]
+    assert serial[2] < serial[1] / 4
 
 
 def test_two_syntheses_of_one_sentence_differ_slightly(joe: Voice) -> None:
@@ -331,6 +333,8 @@ def test_a_voice_not_installed_is_named_with_its_install_command(
         (lambda: b"", _config, ["cannot be loaded"]),
         (MODEL.read_bytes, lambda: b'{"audio": ', ["onnx.json", "not a Piper voice config"]),
         (MODEL.read_bytes, lambda: b"{}", ["onnx.json", "no 'num_symbols'"]),
+        (MODEL.read_bytes, lambda: b"[" * 100_000, ["not a Piper voice config"]),
+        (MODEL.read_bytes, lambda: b"\xff\xfe{}", ["not a Piper voice config"]),
         (
             MODEL.read_bytes,
             lambda: _config().replace(b'"num_symbols": 256', b'"num_symbols": 3'),
@@ -342,7 +346,16 @@ def test_a_voice_not_installed_is_named_with_its_install_command(
             ["does not take the inputs", "sid"],
         ),
     ],
-    ids=["truncated", "empty", "broken-json", "no-keys", "wrong-symbols", "wrong-speakers"],
+    ids=[
+        "truncated",
+        "empty",
+        "broken-json",
+        "no-keys",
+        "nested",
+        "not-utf8",
+        "wrong-symbols",
+        "wrong-speakers",
+    ],
 )
 def test_a_damaged_installed_model_says_to_reinstall(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, onnx, config, words: list[str]
@@ -458,3 +471,14 @@ def test_a_damaged_model_leaves_the_published_feed_alone(
     assert "suaraberita voices install --force id-piper" in result.stderr
     after = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
     assert after == before  # the feed byte for byte, and no file of the new episode
+
+
+def test_preview_estimates_the_piper_episode(piper_narrated: Path, joe: Voice) -> None:
+    from mutagen.mp3 import MP3
+
+    from suaraberita.intake.article import parse_article
+    from suaraberita.pipeline import estimate, make_script
+
+    script = make_script(parse_article(MARKDOWN_ARTICLE, "kereta.md"), joe)
+    actual = MP3(piper_narrated / f"output/{MD_SLUG}.mp3").info.length
+    assert estimate(script, joe).seconds == pytest.approx(actual, rel=0.25)

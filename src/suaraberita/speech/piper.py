@@ -12,9 +12,10 @@ for the process, so `check_voice` and the narration load it once.
 
 Synthesis keeps the CPUs busy with utterances in parallel: one onnxruntime session on a
 single thread per run, run by one worker thread per CPU (onnxruntime releases the GIL).
-That measured a little faster than one run at a time on onnxruntime's own threads (see
-bench/piper.py), and it overlaps Piper's phonemisation and our cache reads with the
-network's work.
+On 2 CPUs that measured as fast as one run at a time on onnxruntime's own threads when
+the machine is idle, and 1.4-1.5x faster when other work shares the CPUs (its threads
+wait on each other at every layer; see bench/piper.py). It also overlaps Piper's
+phonemisation and our cache reads with the network's work.
 
 VITS samples noise (noise_scale, noise_w_scale), so two syntheses of one sentence differ
 slightly, in samples and in length; the cache keeps the first, so a narration repeated
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
 from collections import deque
@@ -114,6 +116,10 @@ def check_files(voice: Voice, files: ModelFiles) -> None:
             hint=reinstall_hint(voice),
         )
 
+
+# Piper warns through logging of each phoneme its model lacks (that sound is left out);
+# with no handler set up, Python would print every one on stderr during a narration.
+logging.getLogger("piper").addHandler(logging.NullHandler())
 
 _loaded: dict[tuple[object, ...], LoadedModel] = {}
 _loading = threading.Lock()
@@ -219,7 +225,7 @@ def _config(voice: Voice, files: ModelFiles, data: bytes, kind: Any) -> Any:
             raise ValueError("its phoneme ids do not fit num_symbols")
         if not isinstance(config.espeak_voice, str):
             raise ValueError("espeak.voice is not a name")
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         detail = f"no {exc}" if isinstance(exc, KeyError) else _short(exc)
         raise ConfigError(
             f"the model's config {files.config.name} is not a Piper voice config ({detail})",
@@ -246,6 +252,16 @@ def _short(exc: BaseException) -> str:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def plain(text: str) -> str:
+    """Text Piper reads as words: it takes `[[ ... ]]` for raw phonemes, so an article's
+    double brackets (wiki markup, say) are parted.
+
+    >>> plain("lihat [[Jakarta]] dan [[ ʘ ]]")
+    'lihat [ [Jakarta] ] dan [ [ ʘ ] ]'
+    """
+    return text.replace("[[", "[ [").replace("]]", "] ]")
 
 
 class _StoppedError(Exception):
@@ -294,7 +310,7 @@ class PiperEngine:
         return self._model.sample_rate
 
     def synthesize(self, text: str) -> Pcm:
-        chunks = self._model.voice.synthesize(text, self._syn)  # one per sentence
+        chunks = self._model.voice.synthesize(plain(text), self._syn)  # one per sentence
         data = b"".join(chunk.audio_int16_bytes for chunk in chunks)
         with self._counting:
             self.synthesized += 1
