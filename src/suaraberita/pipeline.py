@@ -308,7 +308,7 @@ def narrate(
         written = [u.text for u in script.utterances]
         tags = _tags(article, options.settings.podcast, options.now, cover, plain_text(written))
         write_tags(temp, tags, chapters)
-        cues = make_cues(written, rendered.spans)
+        cues = make_cues(written, rendered.spans, [u.spoken for u in script.utterances])
         sidecars = tuple(output / name for name in sidecar_names)
         for path, data in zip(
             sidecars,
