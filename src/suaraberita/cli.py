@@ -642,7 +642,10 @@ def _engine_options() -> Any:
     from suaraberita.speech.engine import EngineOptions
 
     url = os.environ.get("SUARABERITA_GTTS_URL", "").strip() or None
-    return EngineOptions(cache=Cache.from_env(os.environ), gtts_url=url, on_notice=_notice)
+    edge = os.environ.get("SUARABERITA_EDGE_URL", "").strip() or None
+    return EngineOptions(
+        cache=Cache.from_env(os.environ), gtts_url=url, edge_url=edge, on_notice=_notice
+    )
 
 
 def _notice(message: str) -> None:

@@ -21,6 +21,7 @@ class EngineOptions:
 
     cache: Cache | None = None  # where synthesised audio is kept between runs
     gtts_url: str | None = None  # replaces https://translate.google.<tld> (mirrors, tests)
+    edge_url: str | None = None  # replaces wss://speech.platform.bing.com (mirrors, tests)
     on_notice: Callable[[str], None] | None = None  # told of trouble that may yet pass
 
 
@@ -63,13 +64,22 @@ def _gtts(voice: Voice, options: EngineOptions) -> Engine:
     )
 
 
-ENGINES: dict[str, EngineFactory] = {"espeak": _espeak, "gtts": _gtts}
+def _edge(voice: Voice, options: EngineOptions) -> Engine:
+    from suaraberita.speech.edge import EdgeEngine
+
+    return EdgeEngine(
+        voice, cache=options.cache, base_url=options.edge_url, on_notice=options.on_notice
+    )
+
+
+ENGINES: dict[str, EngineFactory] = {"espeak": _espeak, "gtts": _gtts, "edge": _edge}
+ONLINE = frozenset({"gtts", "edge"})  # engines that need a service: checked by use
 
 
 def check_voice(voice: Voice) -> None:
     """Fail now, before any output, when a profile's engine cannot take it (an offline
     voice whose language espeak-ng does not have); an online voice is checked by use."""
-    if voice.engine != "gtts":
+    if voice.engine not in ONLINE:
         create_engine(voice)
 
 
