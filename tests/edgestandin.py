@@ -174,13 +174,13 @@ def _audio_frame(request_id: str, data: bytes, kind: str | None = "audio/mpeg") 
     return len(head).to_bytes(2, "big") + head + data
 
 
-def _metadata(word: str, start: float, length: float) -> str:
+def _metadata(kind: str, word: str, start: float, length: float) -> str:
     item = {
-        "Type": "WordBoundary",
+        "Type": kind,
         "Data": {
             "Offset": round(start * TICKS),
             "Duration": round(length * TICKS),
-            "text": {"Text": word, "Length": len(word), "BoundaryType": "WordBoundary"},
+            "text": {"Text": word, "Length": len(word), "BoundaryType": kind},
         },
     }
     return json.dumps({"Metadata": [item]}, ensure_ascii=False)
@@ -344,6 +344,13 @@ class EdgeStandIn:
         frames = [speech.mp3[i : i + FRAME] for i in range(0, len(speech.mp3), FRAME)]
         seconds_per_frame = speech.seconds / max(1, len(frames))
         words = list(speech.words)
+        kind = "WordBoundary"
+        options = record.config.get("metadataoptions")
+        if isinstance(options, dict) and options.get("wordBoundaryEnabled") != "true":
+            # sentence boundaries (edge-tts's default): one for the whole text
+            kind = "SentenceBoundary"
+            (_, begin, _), *_, (_, last, length) = words or [("", 0.0, 0.0)]
+            words = [(record.text, begin, last + length - begin)]
         for index, frame in enumerate(frames):
             if reply is not None and reply.fault == "drop" and index >= len(frames) // 2:
                 record.outcome = "drop"
@@ -354,11 +361,13 @@ class EdgeStandIn:
             await ws.send_bytes(_audio_frame(request_id, frame))
             heard = (index + 1) * seconds_per_frame
             while words and words[0][1] < heard:  # boundaries follow the audio, as Edge's do
-                await ws.send_str(_message("audio.metadata", request_id, _metadata(*words.pop(0))))
+                await ws.send_str(
+                    _message("audio.metadata", request_id, _metadata(kind, *words.pop(0)))
+                )
             if self.pace > 0:
                 await self._sleep(seconds_per_frame / self.pace)
         for word in words:
-            await ws.send_str(_message("audio.metadata", request_id, _metadata(*word)))
+            await ws.send_str(_message("audio.metadata", request_id, _metadata(kind, *word)))
         await ws.send_bytes(_audio_frame(request_id, b"", kind=None))  # the service's last
         await ws.send_str(_message("turn.end", request_id, "{}"))
         record.outcome = "ok"
@@ -398,8 +407,12 @@ def _read_config(message: str, record: Record) -> str:
     record.config = audio
     if audio.get("outputFormat") != "audio-24khz-48kbitrate-mono-mp3":
         return "unexpected output format"
-    if audio.get("metadataoptions", {}).get("wordBoundaryEnabled") != "true":
-        return "word boundaries not asked for"
+    options = audio.get("metadataoptions", {})
+    if {options.get("wordBoundaryEnabled"), options.get("sentenceBoundaryEnabled")} != {
+        "true",
+        "false",
+    }:
+        return "neither word nor sentence boundaries asked for"
     return ""
 
 

@@ -592,3 +592,16 @@ def test_edge_faults_through_the_cli(run_cli, edge_standin: EdgeStandIn, tmp_pat
     assert "id-espeak" in slow.stderr
     assert time.monotonic() - started < 5.0 * 2 + 15.0  # two probe deadlines, plus espeak
     assert (one / "feed.xml").read_bytes() == feed
+
+
+def test_preview_counts_edge_requests(run_cli, edge_standin: EdgeStandIn, tmp_path: Path) -> None:
+    (tmp_path / "jalur.md").write_text(ARTICLE, encoding="utf-8")
+    before = run_cli("preview", "jalur.md", "--voice", "id-edge")
+    assert before.code == 0, before.stderr
+    assert edge_standin.requests == 0  # preview sends nothing
+    count = int(before.stdout.split("Edge requests: ")[1].split()[0])
+    assert "0 already cached" in before.stdout
+    assert run_cli("narrate", "jalur.md", "--voice", "id-edge").code == 0
+    assert edge_standin.requests == count
+    after = run_cli("preview", "jalur.md", "--voice", "id-edge")
+    assert f"{count} already cached, 0 to send" in after.stdout

@@ -351,6 +351,11 @@ def preview(
             f"Google requests: {guess.requests} (at most 100 characters each; "
             f"{guess.cached} already cached, {guess.requests - guess.cached} to send)"
         )
+    elif profile.engine == "edge":
+        echo(
+            f"Edge requests: {guess.requests} (one a sentence; "
+            f"{guess.cached} already cached, {guess.requests - guess.cached} to send)"
+        )
     characters = _count(guess.characters, "character")
     echo(f"Expected duration: about {minutes}:{seconds:02d} ({characters})")
 
