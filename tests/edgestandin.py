@@ -7,7 +7,8 @@ ConnectionId, Sec-MS-GEC, Sec-MS-GEC-Version), then a `Path:speech.config` and a
 the text is taken out), and out: `Path:turn.start`, binary audio frames (a 2-byte
 big-endian header length, `X-RequestId/Content-Type:audio/mpeg/Path:audio` headers, MP3
 bytes), `Path:audio.metadata` with one WordBoundary per word (Offset and Duration in
-100 ns ticks), and `Path:turn.end`.
+100 ns ticks; or one SentenceBoundary for the text when the config asks for those, as
+edge-tts does by default), and `Path:turn.end`.
 
 The audio is real MP3 (24 kHz, 48 kbit/s, mono, like the service's): each word a tone of
 a known length (longer for longer words), with silence between words, a longer one after

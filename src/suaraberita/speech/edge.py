@@ -187,7 +187,11 @@ class EdgeEngine:
         jobs = [piece for pieces in plans for piece in pieces]
         window = max(WINDOW, 4 * self.settings.concurrency)
         loop = _Loop()
-        run = loop.call(_Run.start(self))
+        try:
+            run = loop.call(_Run.start(self))
+        except BaseException:
+            loop.close()
+            raise
         futures: deque[concurrent.futures.Future[Pcm]] = deque()
         submitted = consumed = 0
         try:
