@@ -132,8 +132,8 @@ def narration_options(command: F) -> F:
             click.option(
                 "--no-fallback",
                 is_flag=True,
-                help="If the voice's service (Google) cannot be reached, fail (exit 9) instead "
-                "of narrating with the voice's offline fallback.",
+                help="If the voice's service (Google, Edge) cannot be reached or refuses, "
+                "fail (exit 9) instead of narrating with the voice's offline fallback.",
             ),
             click.option(
                 "--force", is_flag=True, help="Narrate again even when nothing has changed."
