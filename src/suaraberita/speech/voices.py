@@ -35,7 +35,7 @@ class EdgeSettings:
     voice: str = "id-ID-GadisNeural"  # the service's voice name
     rate: str = "+0%"  # speaking rate, as Edge takes it: "-10%", "+5%"
     pitch: str = "+0Hz"  # pitch shift, as Edge takes it: "-2Hz", "+0Hz"
-    concurrency: int = 4  # requests (WebSocket connections) in flight at once
+    concurrency: int = 6  # requests (WebSocket connections) in flight at once
     timeout: float = 20.0  # seconds for one whole request, audio and word boundaries
     retries: int = 4  # further attempts for one piece after a 5xx, timeout or drop
     retry_budget: int = 40  # further attempts for the whole episode
