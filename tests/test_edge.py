@@ -26,6 +26,7 @@ from suaraberita.audio.tags import read_chapters
 from suaraberita.audio.transcript import make_cues
 from suaraberita.cache import Cache
 from suaraberita.errors import ConfigError, ExitStatus, NetworkError
+from suaraberita.publish.store import Store
 from suaraberita.sound import Pcm
 from suaraberita.speech.edge import EDGE_LIMIT, PROBE_ATTEMPTS, Answer, Boundary, EdgeEngine
 from suaraberita.speech.engine import EngineOptions, create_engine
@@ -33,6 +34,7 @@ from suaraberita.speech.voices import EdgeSettings, Voice, find_voice, load_voic
 from tests.conftest import decode_pcm, ebur128, ffmpeg_info, rms
 from tests.edgestandin import (
     EdgeStandIn,
+    Reply,
     always,
     edge_standin_fixture,  # noqa: F401 (a fixture)
     first,
@@ -645,3 +647,31 @@ def test_a_stop_does_not_wait_for_the_edge_voice_to_answer(tmp_path: Path) -> No
     assert took < 2.0, f"{took:.1f} s from the signal to the exit"
     assert said.strip() == "Terminated.", said
     assert not list((tmp_path / "output").glob(f"{TEMP_PREFIX}*"))
+
+
+def test_failure_mid_episode_restarts_it_with_the_fallback(
+    run_cli, edge_standin: EdgeStandIn, tmp_path: Path
+) -> None:
+    """The service answers the first pieces, then keeps failing: the whole episode is
+    narrated again with the offline voice (one voice an episode), with one warning."""
+    (tmp_path / "jalur.md").write_text(ARTICLE, encoding="utf-8")
+    profile = find_voice("id-edge", voice_dirs(Path("/nonexistent"))).path
+    assert profile is not None
+    text = profile.read_text(encoding="utf-8").replace('name = "id-edge"', 'name = "id-edge-x"')
+    text = text.replace("retries = 4 ", "retries = 1 ").replace("backoff = 0.5 ", "backoff = 0.01")
+    assert "retries = 1 " in text
+    assert "backoff = 0.01" in text
+    (tmp_path / "voices").mkdir()
+    (tmp_path / "voices" / "id-edge-x.toml").write_text(text, encoding="utf-8")
+    edge_standin.plan = lambda n: None if n <= 3 else Reply("503")
+    result = run_cli("narrate", "jalur.md", "--voice", "id-edge-x")
+    assert result.code == 0, result.stderr
+    assert result.stderr.count("Warning: Microsoft Edge's voice kept failing") == 1
+    assert "id-espeak" in result.stderr
+    check_episode(tmp_path / "output", SLUG, TITLES, GUID)
+    with Store(tmp_path / "output" / "episodes.db") as store:
+        (episode,) = store.episodes()
+    assert episode.voice == "id-espeak"
+    outcomes = [r.outcome for r in edge_standin.records]
+    assert outcomes[0] == "ok"
+    assert "503" in outcomes
