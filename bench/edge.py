@@ -18,6 +18,12 @@ Printed, not asserted:
   another folder (all from the cache).
 
 Run from the repository root:  python bench/edge.py [article] [--latency 0.3] [--pace 5]
+
+On the example article (45 utterances, 287 s of speech), 2 shared CPUs, 2026-12-01, with
+six connections in flight (the profile's default), narrate with a cold cache was 3.4x
+faster than plain edge-tts at --pace 5, 2.7x at --pace 10 and 2.0x at --pace 20: the
+faster the service streams, the more of the time is our own fixed work (start-up,
+loudness, the final encode: about 3.7 s, the cached run).
 """
 
 from __future__ import annotations
