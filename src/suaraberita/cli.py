@@ -132,8 +132,8 @@ def narration_options(command: F) -> F:
             click.option(
                 "--no-fallback",
                 is_flag=True,
-                help="If the voice's service (Google) cannot be reached, fail (exit 9) instead "
-                "of narrating with the voice's offline fallback.",
+                help="If the voice's service (Google, Edge) cannot be reached or refuses, "
+                "fail (exit 9) instead of narrating with the voice's offline fallback.",
             ),
             click.option(
                 "--force", is_flag=True, help="Narrate again even when nothing has changed."
@@ -361,6 +361,11 @@ def preview(
     if profile.engine == "gtts":
         echo(
             f"Google requests: {guess.requests} (at most 100 characters each; "
+            f"{guess.cached} already cached, {guess.requests - guess.cached} to send)"
+        )
+    elif profile.engine == "edge":
+        echo(
+            f"Edge requests: {guess.requests} (one a sentence; "
             f"{guess.cached} already cached, {guess.requests - guess.cached} to send)"
         )
     characters = _count(guess.characters, "character")
@@ -820,7 +825,10 @@ def _engine_options() -> Any:
     from suaraberita.speech.engine import EngineOptions
 
     url = os.environ.get("SUARABERITA_GTTS_URL", "").strip() or None
-    return EngineOptions(cache=Cache.from_env(os.environ), gtts_url=url, on_notice=_notice)
+    edge = os.environ.get("SUARABERITA_EDGE_URL", "").strip() or None
+    return EngineOptions(
+        cache=Cache.from_env(os.environ), gtts_url=url, edge_url=edge, on_notice=_notice
+    )
 
 
 def _notice(message: str) -> None:

@@ -19,10 +19,16 @@ EDGE_MARGIN_MS = 15  # keep a sliver so plosives and breaths are not clipped
 
 @dataclass(frozen=True)
 class Pcm:
-    """Mono signed 16-bit little-endian samples."""
+    """Mono signed 16-bit little-endian samples.
+
+    `words`: when the engine knows them (Edge's word boundaries), the start of each word
+    of the text it was given (split at whitespace), in seconds from the first sample;
+    empty when it does not, and then transcripts time words by their characters.
+    """
 
     data: bytes
     rate: int
+    words: tuple[float, ...] = ()
 
     @property
     def frames(self) -> int:
@@ -114,4 +120,32 @@ def trim_silence(pcm: Pcm) -> Pcm:
         return Pcm(b"", pcm.rate)
     first = int(start * pcm.rate / 1000)
     last = int(end * pcm.rate / 1000)
-    return Pcm(pcm.data[first * 2 : last * 2], pcm.rate)
+    return Pcm(pcm.data[first * 2 : last * 2], pcm.rate, shift_words(pcm.words, -first / pcm.rate))
+
+
+def shift_words(words: tuple[float, ...], seconds: float) -> tuple[float, ...]:
+    """Word starts moved by `seconds` (a word in trimmed lead silence starts at 0).
+
+    >>> shift_words((0.5, 1.0), -0.75)
+    (0.0, 0.25)
+    """
+    return tuple(max(0.0, start + seconds) for start in words)
+
+
+def decode_mp3(data: bytes, ffmpeg: str, rate: int, who: str) -> Pcm:
+    """MP3 bytes -> mono 16-bit PCM at `rate`; AudioError naming `who` (the service that
+    sent them) if ffmpeg cannot read them."""
+    import subprocess
+
+    args = [
+        ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "mp3", "-i", "pipe:0",
+        "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(rate), "pipe:1",
+    ]  # fmt: skip
+    try:
+        proc = subprocess.run(args, input=data, capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise AudioError(f"cannot run ffmpeg to decode {who}'s audio: {exc}") from exc
+    if proc.returncode != 0 or len(proc.stdout) < 2:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise AudioError(f"{who}'s audio does not decode: {message[-1] if message else 'empty'}")
+    return Pcm(proc.stdout[: len(proc.stdout) // 2 * 2], rate)

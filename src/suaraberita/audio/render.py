@@ -73,10 +73,12 @@ class Loudness:
 
 @dataclass(frozen=True)
 class Span:
-    """Where one utterance's speech lies in the episode, in seconds."""
+    """Where one utterance's speech lies in the episode, in seconds; `words`: where each
+    of its spoken words starts, when the engine told (see `Pcm.words`), else empty."""
 
     start: float
     end: float
+    words: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,9 @@ def _render(
                 assert meter is not None
                 said = trim_silence(pcm)
                 silence = round(pause * rate)
-                spans.append(Span(frames / rate / tempo, (frames + said.frames) / rate / tempo))
+                offset = frames / rate
+                words = tuple((offset + word) / tempo for word in said.words)
+                spans.append(Span(offset / tempo, (frames + said.frames) / rate / tempo, words))
                 chunk = said.data + bytes(2 * silence)
                 spool.write(chunk)
                 if frames < PLAN_SECONDS * rate:
@@ -181,7 +185,10 @@ def _render(
             if meter is not None:
                 meter.kill()
     shift = intro.seconds if intro else 0.0
-    spans = [Span(span.start + shift, span.end + shift) for span in spans]
+    spans = [
+        Span(span.start + shift, span.end + shift, tuple(w + shift for w in span.words))
+        for span in spans
+    ]
     seconds = sum(part.seconds for part in (intro, speech, outro) if part is not None)
     return Rendered(tuple(spans), seconds, encoded.result)
 

@@ -19,13 +19,20 @@ class Cue:
     lines: tuple[str, ...]
 
 
-def make_cues(texts: Sequence[str], spans: Sequence[Span]) -> tuple[Cue, ...]:
+def make_cues(
+    texts: Sequence[str], spans: Sequence[Span], spoken: Sequence[str] | None = None
+) -> tuple[Cue, ...]:
     """The cues of each utterance (a sentence), within its span: a sentence that fits in
     two lines is one cue, a longer one is cut at spaces into cues of at most two lines of
     at most LINE_MAX characters. A word longer than a line is a line of its own and is
     never cut (an address or a name cut in two reads worse than a long line, and the
     cues' words would no longer join back into the sentence). Time runs linearly through
-    a sentence's characters, so a cue lasts its share of the sentence.
+    a sentence's characters, so a cue lasts its share of the sentence, unless the engine
+    told where each word starts (`Span.words`, one per word of the `spoken` text): then a
+    cue starts when its first word is said. Written and spoken words match one to one
+    when their counts agree (normalisation mostly changes words, not their number);
+    otherwise a written word's time is read off the spoken words' times at the same
+    share of the sentence's characters.
 
     Of the ways to cut a sentence into cues, the one taken has, in this order: the fewest
     cues under MIN_CUE_SECONDS (none unless the sentence is that short or its speech too
@@ -43,9 +50,43 @@ def make_cues(texts: Sequence[str], spans: Sequence[Span]) -> tuple[Cue, ...]:
     ([13, 13, 14], 0.0, 10.0)
     """
     cues: list[Cue] = []
-    for text, span in zip(texts, spans, strict=True):
-        cues.extend(_Sentence(text.split(), span).cues())
+    said = spoken if spoken is not None else texts
+    for text, span, heard in zip(texts, spans, said, strict=True):
+        cues.extend(_Sentence(text.split(), span, heard.split()).cues())
     return tuple(cues)
+
+
+def _word_times(words: Sequence[str], span: Span, heard: Sequence[str]) -> list[float] | None:
+    """When each written word starts, from the spoken words' starts; None when the
+    engine gave none (or not one per spoken word)."""
+    if not words or not heard or len(span.words) != len(heard):
+        return None
+    told: list[float] = []
+    for start in span.words:  # inside the span and never going back
+        told.append(min(span.end, max(span.start, start, told[-1] if told else span.start)))
+    if len(words) == len(heard):
+        return told
+    xs = [*_shares(heard), 1.0]
+    ys = [*told, span.end]
+    times = []
+    at = 0
+    for share in _shares(words):  # both ascend: one walk, no search
+        while at + 2 < len(xs) and xs[at + 1] <= share:
+            at += 1
+        width = xs[at + 1] - xs[at]
+        part = (share - xs[at]) / width if width > 0 else 0.0
+        times.append(ys[at] + (ys[at + 1] - ys[at]) * min(1.0, max(0.0, part)))
+    return times
+
+
+def _shares(words: Sequence[str]) -> list[float]:
+    """Where each word starts, as a share of the words joined by spaces."""
+    total = sum(len(w) + 1 for w in words) - 1
+    shares, at = [], 0
+    for word in words:
+        shares.append(at / total if total > 0 else 0.0)
+        at += len(word) + 1
+    return shares
 
 
 _Cost = tuple[int, int, int, int]  # short cues, orphans, cues, sum of squared lengths
@@ -55,9 +96,10 @@ class _Sentence:
     """One utterance's words, where each starts in the text joined by spaces, and the
     ways to cut them into cues (words[i:j] for cut points i < j)."""
 
-    def __init__(self, words: Sequence[str], span: Span) -> None:
+    def __init__(self, words: Sequence[str], span: Span, heard: Sequence[str] = ()) -> None:
         self.words = words
         self.span = span
+        self.times = _word_times(words, span, heard)  # None: time runs through characters
         self.starts = [0]  # starts[k]: where word k starts; starts[n]: length + 1
         for word in words:
             self.starts.append(self.starts[-1] + len(word) + 1)
@@ -117,6 +159,8 @@ class _Sentence:
         span, length = self.span, self.starts[-1] - 1
         if k == len(self.words):
             return span.end
+        if self.times is not None:
+            return self.times[k]
         return min(span.end, span.start + (span.end - span.start) * self.starts[k] / length)
 
     def _cost(self, i: int, j: int) -> _Cost:

@@ -21,6 +21,7 @@ class EngineOptions:
 
     cache: Cache | None = None  # where synthesised audio is kept between runs
     gtts_url: str | None = None  # replaces https://translate.google.<tld> (mirrors, tests)
+    edge_url: str | None = None  # replaces wss://speech.platform.bing.com (mirrors, tests)
     on_notice: Callable[[str], None] | None = None  # told of trouble that may yet pass
 
 
@@ -69,7 +70,21 @@ def _piper(voice: Voice, options: EngineOptions) -> Engine:
     return PiperEngine(voice, cache=options.cache)
 
 
-ENGINES: dict[str, EngineFactory] = {"espeak": _espeak, "gtts": _gtts, "piper": _piper}
+def _edge(voice: Voice, options: EngineOptions) -> Engine:
+    from suaraberita.speech.edge import EdgeEngine
+
+    return EdgeEngine(
+        voice, cache=options.cache, base_url=options.edge_url, on_notice=options.on_notice
+    )
+
+
+ENGINES: dict[str, EngineFactory] = {
+    "espeak": _espeak,
+    "gtts": _gtts,
+    "edge": _edge,
+    "piper": _piper,
+}
+ONLINE = frozenset({"gtts", "edge"})  # engines that need a service: checked by use
 
 
 def check_voice(voice: Voice) -> None:
@@ -77,7 +92,7 @@ def check_voice(voice: Voice) -> None:
     voice whose language espeak-ng does not have, a Piper model that is not installed or
     does not load); an online voice is checked by use. A Piper model loaded here is kept
     for the narration."""
-    if voice.engine != "gtts":
+    if voice.engine not in ONLINE:
         create_engine(voice)
 
 

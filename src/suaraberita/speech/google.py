@@ -32,10 +32,8 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import random
 import re
 import socket
-import subprocess
 import threading
 import time
 from collections import deque
@@ -49,8 +47,10 @@ import requests.adapters
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from suaraberita import sound
 from suaraberita.cache import cache_key
 from suaraberita.errors import AudioError, ConfigError, EngineError, NetworkError
+from suaraberita.retry import backoff_delay
 from suaraberita.retry import retry_after as seconds_after
 from suaraberita.sound import Pcm
 from suaraberita.text.chunking import GOOGLE_LIMIT, split_text
@@ -62,7 +62,6 @@ if TYPE_CHECKING:
 SAMPLE_RATE = 24000  # what Google sends (mono MP3); every piece is decoded to this rate
 RPC_PATH = "_/TranslateWebserverUi/data/batchexecute"
 WINDOW = 32  # pieces fetched ahead of the one being consumed (at least 4 x concurrency)
-MAX_BACKOFF = 30.0  # seconds: no single wait between retries is longer
 MAX_RETRY_AFTER = 120.0  # seconds: a server asking for a longer wait is taken as "no"
 PROBE_ATTEMPTS = 2  # attempts to connect at all before Google counts as unreachable
 CONNECT_TIMEOUT = 5.0  # seconds, at most (the read timeout is the profile's `timeout`)
@@ -110,18 +109,7 @@ def decode_response(body: str) -> bytes:
 
 def decode_mp3(data: bytes, ffmpeg: str) -> Pcm:
     """MP3 bytes -> 24 kHz mono 16-bit PCM; AudioError if ffmpeg cannot read them."""
-    args = [
-        ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "mp3", "-i", "pipe:0",
-        "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(SAMPLE_RATE), "pipe:1",
-    ]  # fmt: skip
-    try:
-        proc = subprocess.run(args, input=data, capture_output=True, timeout=60, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise AudioError(f"cannot run ffmpeg to decode Google's audio: {exc}") from exc
-    if proc.returncode != 0 or len(proc.stdout) < 2:
-        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise AudioError(f"Google's audio does not decode: {message[-1] if message else 'empty'}")
-    return Pcm(proc.stdout[: len(proc.stdout) // 2 * 2], SAMPLE_RATE)
+    return sound.decode_mp3(data, ffmpeg, SAMPLE_RATE, "Google")
 
 
 def speakable(piece: str) -> bool:
@@ -525,10 +513,7 @@ class _Run:
                 )
             self._budget -= 1
         self.engine._count(retries=1)
-        base = min(MAX_BACKOFF, self.settings.backoff * 2 ** (attempt - 1))
-        delay = base / 2 + random.uniform(0, base / 2)  # exponential, with "equal jitter"
-        if retry_after is not None:
-            delay = retry_after + random.uniform(0, min(1.0, retry_after / 10))
+        delay = backoff_delay(self.settings.backoff, attempt, retry_after)
         if self.stop.wait(delay):
             raise _StoppedError
 

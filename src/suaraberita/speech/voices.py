@@ -47,6 +47,21 @@ class PiperSettings:
 
 
 @dataclass(frozen=True)
+class EdgeSettings:
+    """How Microsoft Edge's neural voices (engine "edge") are asked: the [edge] table."""
+
+    voice: str = "id-ID-GadisNeural"  # the service's voice name
+    rate: str = "+0%"  # speaking rate, as Edge takes it: "-10%", "+5%"
+    pitch: str = "+0Hz"  # pitch shift, as Edge takes it: "-2Hz", "+0Hz"
+    concurrency: int = 6  # requests (WebSocket connections) in flight at once
+    timeout: float = 20.0  # seconds for one whole request, audio and word boundaries
+    retries: int = 4  # further attempts for one piece after a 5xx, timeout or drop
+    retry_budget: int = 40  # further attempts for the whole episode
+    backoff: float = 0.5  # seconds before the first retry, doubled for each next one
+    piece_gap: float = 0.07  # silence between the pieces of one very long sentence
+
+
+@dataclass(frozen=True)
 class Voice:
     name: str
     engine: str
@@ -61,6 +76,7 @@ class Voice:
     lexicon: Path | None = None  # TSV of word -> spoken form, read before the built-in rules
     gtts: GttsSettings = GttsSettings()
     piper: PiperSettings = PiperSettings()
+    edge: EdgeSettings = EdgeSettings()
 
 
 DEFAULT_VOICE = "id-google"  # falls back to id-espeak when Google cannot be reached
@@ -115,7 +131,7 @@ def load_voice(path: Path) -> Voice:
 
 def _voice_from_table(raw: dict[str, Any], path: Path) -> Voice:
     known = {"name", "description", "engine", "language", "pauses", "fallback", "gtts", "lexicon"}
-    known |= set(_LIMITS) | {"piper"}
+    known |= set(_LIMITS) | {"piper", "edge"}
     for key in raw:
         if key not in known:
             raise ConfigError(f"unknown key {key!r}", path=path, hint=f"keys: {sorted(known)}")
@@ -138,6 +154,7 @@ def _voice_from_table(raw: dict[str, Any], path: Path) -> Voice:
             path=path,
             hint='[piper] names the model of engine = "piper"; remove it or change the engine',
         )
+    values["edge"] = _edge(raw.get("edge", {}), path)
     if "fallback" in raw:
         values["fallback"] = _get(raw, "fallback", str, path)
     if "lexicon" in raw:
@@ -264,6 +281,45 @@ def _piper(raw: dict[str, Any], path: Path) -> PiperSettings:
             hint='write a name like "id_ID-news_tts-medium", or a path ending in .onnx',
         )
     return PiperSettings(model=model, **values)
+
+
+_EDGE_LIMITS: dict[str, tuple[Any, float, float]] = {
+    "concurrency": (int, 1, 16),
+    "timeout": (int | float, 0.1, 300),
+    "retries": (int, 0, 20),
+    "retry_budget": (int, 0, 10000),
+    "backoff": (int | float, 0, 30),
+    "piece_gap": (int | float, 0, 2),
+}
+# What the service takes (edge-tts checks the same shapes before it sends anything)
+_EDGE_TEXT = {
+    "voice": (r"[a-z]{2,3}-[A-Z]{2,3}-[A-Za-z]+Neural", 'a neural voice like "id-ID-GadisNeural"'),
+    "rate": (r"[+-]\d{1,3}%", 'a change like "+0%" or "-10%"'),
+    "pitch": (r"[+-]\d{1,3}Hz", 'a change like "+0Hz" or "-5Hz"'),
+}
+
+
+def _edge(table: Any, path: Path) -> EdgeSettings:
+    if not isinstance(table, dict):
+        raise ConfigError("[edge] must be a table", path=path)
+    fields = EdgeSettings.__dataclass_fields__
+    values: dict[str, Any] = {}
+    for key in table:
+        if key not in fields:
+            raise ConfigError(f"unknown key edge.{key}", path=path, hint=f"keys: {list(fields)}")
+        if key in _EDGE_TEXT:
+            pattern, shape = _EDGE_TEXT[key]
+            text = _get(table, key, str, path)
+            if not re.fullmatch(pattern, text):
+                raise ConfigError(f"edge.{key} = {text!r} is not {shape}", path=path)
+            values[key] = text
+        else:
+            kind, low, high = _EDGE_LIMITS[key]
+            value = _get(table, key, kind, path)
+            if not low <= value <= high:
+                raise ConfigError(f"edge.{key} = {value} is out of range {low}..{high}", path=path)
+            values[key] = value if kind is int else float(value)
+    return EdgeSettings(**values)
 
 
 def _get(raw: dict[str, Any], key: str, kind: Any, path: Path) -> Any:
