@@ -103,9 +103,11 @@ def test_narrate_counts_in_english_and_states_loudness_as_podcasts_do(
 def test_voices_lists_the_builtin_voice(run_cli) -> None:
     result = run_cli("voices")
     assert result.code == 0
-    names = [line.split()[0] for line in result.stdout.splitlines() if not line[:1].isspace()]
+    listing, _, advice = result.stdout.partition("\n\n")  # voices, then how to install the rest
+    names = [line.split()[0] for line in listing.splitlines() if not line[:1].isspace()]
     assert "id-espeak" in names  # (sorted by name: id-edge comes first)
     assert names == sorted(names)
+    assert "voices install" in advice  # id-piper's model is not installed here
 
 
 def test_normalize_reads_lines_from_stdin(run_cli) -> None:

@@ -91,7 +91,7 @@ def test_install_puts_checked_files_in_place(run_cli, repo: Repo, data: Path, en
 def test_listing_says_how_to_install(run_cli, env) -> None:
     result = run_cli("voices", env=env)
     assert result.code == 0
-    assert result.stdout.startswith("id-espeak")
+    assert "\nid-espeak " in result.stdout
     assert "built in, offline" in result.stdout
     assert "online (needs the internet)" in result.stdout
     assert "not installed — suaraberita voices install id-piper" in result.stdout

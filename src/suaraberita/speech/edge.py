@@ -545,7 +545,7 @@ def word_starts(text: str, words: Sequence[Boundary], seconds: float) -> tuple[f
     Empty when the service sent no boundaries.
 
     >>> word_starts("Kereta cepat tiba.", [Boundary(0.1, "Kereta"), Boundary(0.6, "tiba")], 1.2)
-    (0.1, 0.35, 0.6)
+    (0.1, 0.369231, 0.6)
     """
     spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
     if not words or not spans:
