@@ -115,16 +115,21 @@ class Run:
 
 @pytest.fixture(scope="session", autouse=True)
 def _no_google(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The default voice is Google's, and no test may reach Google or the user's cache:
-    point the voice at a closed local port (tests that want a server start the stand-in in
-    tests/standin.py) and the cache at a temporary folder, for this process and its children.
+    """The default voice is Google's, and no test may reach Google, Edge, the user's cache
+    or the user's voice models: point the online voices at a closed local port (tests that
+    want a server start a stand-in, tests/standin.py or tests/edgestandin.py), and the cache
+    and the user data folder at temporary ones, for this process and its children.
     """
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
-    names = ("SUARABERITA_GTTS_URL", "SUARABERITA_CACHE")
+    names = ("SUARABERITA_GTTS_URL", "SUARABERITA_EDGE_URL", "SUARABERITA_CACHE", "XDG_DATA_HOME")
     saved = {name: os.environ.get(name) for name in names}
     os.environ["SUARABERITA_GTTS_URL"] = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    os.environ["SUARABERITA_EDGE_URL"] = f"ws://127.0.0.1:{closed.getsockname()[1]}"
     os.environ["SUARABERITA_CACHE"] = str(tmp_path_factory.mktemp("audio-cache"))
+    # no user's installed voice models either: a Piper voice is "not installed" unless a test
+    # installs it
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("user-data"))
     yield
     for name, value in saved.items():
         if value is None:
