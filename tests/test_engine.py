@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from suaraberita.sound import Pcm
 from suaraberita.speech.engine import create_engine
 from suaraberita.speech.voices import find_voice, voice_dirs
 
@@ -34,3 +37,45 @@ def test_same_text_same_length_and_longer_text_longer_audio() -> None:
 
 def test_indonesian_phonemes() -> None:
     assert "sərˈibu" in _engine().phonemes("seribu")
+
+
+def test_online_pieces_are_requested_ahead_within_the_window_and_cancelled_on_close() -> None:
+    from concurrent.futures import Future
+
+    from suaraberita.speech.online import in_order
+
+    asked: list[str] = []
+    made: list[Future[Pcm]] = []
+
+    def submit(piece: str) -> Future[Pcm]:
+        asked.append(piece)
+        future: Future[Pcm] = Future()
+        made.append(future)
+        return future
+
+    plans = [("a1", "a2", "a3"), ("b1",), ("c1", "c2"), ("d1",), ("e1",)]
+    batches = in_order(plans, submit, window=2)
+    first = next(batches)
+    assert len(first) == 3  # an utterance's own pieces always, even past the window
+    assert asked == ["a1", "a2", "a3"]
+    second = next(batches)
+    assert asked == ["a1", "a2", "a3", "b1", "c1"]  # two beyond the one consumed
+    assert len(second) == 1
+    batches.close()
+    assert [f.cancelled() for f in made] == [False, False, False, False, True]
+
+
+def test_online_join_keeps_word_times_only_when_every_word_has_one() -> None:
+    from suaraberita.speech.online import join
+
+    rate = 1000
+    loud = b"\x00\x40" * 500  # 0.5 s of a loud constant: nothing to trim
+    one = Pcm(loud, rate, (0.0, 0.25))
+    two = Pcm(loud, rate, (0.0,))
+    joined = join("satu dua tiga", [one, two], 0.1, rate)
+    assert joined.seconds == pytest.approx(1.1)
+    assert joined.words == pytest.approx((0.0, 0.25, 0.6))
+    assert join("satu dua tiga empat", [one, two], 0.1, rate).words == ()
+    assert join("satu dua tiga", [Pcm(b"", rate), one, two], 0.1, rate).seconds == pytest.approx(
+        1.1
+    )

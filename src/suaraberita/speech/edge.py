@@ -35,7 +35,6 @@ import os
 import re
 import ssl
 import threading
-from collections import deque
 from collections.abc import Callable, Coroutine, Generator, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -46,7 +45,8 @@ from suaraberita.cache import cache_key
 from suaraberita.errors import AudioError, ConfigError, NetworkError
 from suaraberita.retry import backoff_delay
 from suaraberita.retry import retry_after as seconds_after
-from suaraberita.sound import Pcm, decode_mp3, shift_words, trim_silence
+from suaraberita.sound import Pcm, decode_mp3
+from suaraberita.speech import online
 from suaraberita.text.chunking import split_text
 
 if TYPE_CHECKING:
@@ -164,17 +164,10 @@ class EdgeEngine:
 
     def plan(self, texts: Sequence[str]) -> tuple[int, int]:
         """How many pieces (requests) `texts` need, and how many of them are cached."""
-        pieces = [piece for text in texts for piece in self.pieces(text)]
-        cache = self._cache
-        cached = sum(1 for p in pieces if self._key(p) in cache) if cache is not None else 0
-        return len(pieces), cached
+        return online.plan(texts, self.pieces, self._key, self._cache)
 
     def synthesize(self, text: str) -> Pcm:
-        takes = self.synthesize_all([text])
-        try:
-            return next(takes)
-        finally:
-            takes.close()
+        return online.first(self.synthesize_all([text]))
 
     def synthesize_all(self, texts: Sequence[str]) -> Generator[Pcm, None, None]:
         """One Pcm per text, in order, fetching up to WINDOW pieces ahead."""
@@ -184,7 +177,6 @@ class EdgeEngine:
             self._ffmpeg = ffmpeg_path()
         load_pydub()  # import it here, once, not in the worker threads
         plans = [self.pieces(text) for text in texts]
-        jobs = [piece for pieces in plans for piece in pieces]
         window = max(WINDOW, 4 * self.settings.concurrency)
         loop = _Loop()
         try:
@@ -192,47 +184,21 @@ class EdgeEngine:
         except BaseException:
             loop.close()
             raise
-        futures: deque[concurrent.futures.Future[Pcm]] = deque()
-        submitted = consumed = 0
+        batches = online.in_order(plans, lambda piece: loop.submit(run.piece(piece)), window)
         try:
-            for text, pieces in zip(texts, plans, strict=True):
-                needed = consumed + len(pieces)
-                while submitted < len(jobs) and (
-                    submitted < needed or submitted - consumed < window
-                ):
-                    futures.append(loop.submit(run.piece(jobs[submitted])))
-                    submitted += 1
+            for text, futures in zip(texts, batches, strict=False):
                 try:
-                    parts = [futures.popleft().result() for _ in pieces]
+                    parts = [future.result() for future in futures]
                 except concurrent.futures.CancelledError:
                     # another piece failed first and stopped this one: report that failure
                     if run.failure is not None:
                         raise run.failure from None
                     raise
-                consumed = needed
-                yield self._join(text, parts)
+                yield online.join(text, parts, self.settings.piece_gap, SAMPLE_RATE)
         finally:
-            for future in futures:
-                future.cancel()
+            batches.close()  # cancels what is not yet consumed
             loop.call(run.close())
             loop.close()
-
-    def _join(self, text: str, parts: list[Pcm]) -> Pcm:
-        """Trimmed pieces with a short gap between them; word starts kept if every word
-        of the utterance has one."""
-        gap = round(self.settings.piece_gap * SAMPLE_RATE)
-        data = bytearray()
-        words: list[float] = []
-        for part in parts:
-            said = trim_silence(part)
-            if not said.data:
-                continue
-            if data:
-                data += bytes(2 * gap)
-            words += shift_words(said.words, len(data) / 2 / SAMPLE_RATE)
-            data += said.data
-        known = tuple(words) if len(words) == len(text.split()) else ()
-        return Pcm(bytes(data), SAMPLE_RATE, known)
 
     def _count(self, **deltas: int) -> None:
         for name, delta in deltas.items():  # only the loop's thread counts

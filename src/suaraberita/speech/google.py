@@ -36,9 +36,8 @@ import re
 import socket
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -53,6 +52,7 @@ from suaraberita.errors import AudioError, ConfigError, EngineError, NetworkErro
 from suaraberita.retry import backoff_delay
 from suaraberita.retry import retry_after as seconds_after
 from suaraberita.sound import Pcm
+from suaraberita.speech import online
 from suaraberita.text.chunking import GOOGLE_LIMIT, split_text
 
 if TYPE_CHECKING:
@@ -186,17 +186,10 @@ class GoogleEngine:
 
     def plan(self, texts: Sequence[str]) -> tuple[int, int]:
         """How many pieces (requests) `texts` need, and how many of them are cached."""
-        pieces = [piece for text in texts for piece in self.pieces(text)]
-        cache = self._cache
-        cached = sum(1 for p in pieces if self._key(p) in cache) if cache is not None else 0
-        return len(pieces), cached
+        return online.plan(texts, self.pieces, self._key, self._cache)
 
     def synthesize(self, text: str) -> Pcm:
-        takes = self.synthesize_all([text])
-        try:
-            return next(takes)
-        finally:
-            takes.close()
+        return online.first(self.synthesize_all([text]))
 
     def synthesize_all(self, texts: Sequence[str]) -> Generator[Pcm, None, None]:
         """One Pcm per text, in order, fetching up to WINDOW pieces ahead."""
@@ -206,31 +199,22 @@ class GoogleEngine:
             self._ffmpeg = ffmpeg_path()
         load_pydub()  # import it here, once, not in the worker threads
         plans = [self.pieces(text) for text in texts]
-        jobs = [piece for pieces in plans for piece in pieces]
         run = _Run(self)
         window = max(WINDOW, 4 * self.settings.concurrency)
         # more threads than requests in flight: the others decode answers or wait to retry
         workers = 2 * self.settings.concurrency
         executor = ThreadPoolExecutor(workers, thread_name_prefix="gtts")
-        futures: deque[Future[Pcm]] = deque()
-        submitted = consumed = 0
+        batches = online.in_order(plans, lambda piece: executor.submit(run.piece, piece), window)
         try:
-            for pieces in plans:
-                needed = consumed + len(pieces)
-                while submitted < len(jobs) and (
-                    submitted < needed or submitted - consumed < window
-                ):
-                    futures.append(executor.submit(run.piece, jobs[submitted]))
-                    submitted += 1
+            for text, futures in zip(texts, batches, strict=False):
                 try:
-                    parts = [futures.popleft().result() for _ in pieces]
+                    parts = [future.result() for future in futures]
                 except _StoppedError:
                     # another piece failed first and stopped this one: report that failure
                     if run.failure is not None:
                         raise run.failure from None
                     raise
-                consumed = needed
-                yield self._join(parts)
+                yield online.join(text, parts, self.settings.piece_gap, SAMPLE_RATE)
         except BaseException as exc:
             if not isinstance(exc, Exception):  # stopped (SIGTERM, Ctrl-C, consumer gone)
                 run.stop.set()
@@ -238,18 +222,9 @@ class GoogleEngine:
             raise
         finally:
             run.stop.set()
-            for future in futures:
-                future.cancel()
+            batches.close()  # cancels what is not yet consumed
             executor.shutdown(wait=True, cancel_futures=True)
             run.close()
-
-    def _join(self, parts: list[Pcm]) -> Pcm:
-        """Trimmed pieces with a short gap between them."""
-        from suaraberita.sound import trim_silence
-
-        gap = bytes(2 * round(self.settings.piece_gap * SAMPLE_RATE))
-        speech = [trim_silence(part).data for part in parts]
-        return Pcm(gap.join(s for s in speech if s), SAMPLE_RATE)
 
     def _count(self, **deltas: int) -> None:
         with self._stats_lock:
