@@ -604,3 +604,15 @@ def test_failure_mid_episode_restarts_it_with_the_fallback(
     outcomes = [r.outcome for r in edge_standin.records]
     assert outcomes[0] == "ok"
     assert "503" in outcomes
+
+
+def test_a_wrong_edge_address_fails_before_any_output(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "jalur.md").write_text(ARTICLE, encoding="utf-8")
+    result = run_cli(
+        "narrate", "jalur.md", "--voice", "id-edge",
+        env={"SUARABERITA_EDGE_URL": "http://127.0.0.1:1"},
+    )  # fmt: skip
+    assert result.code == ExitStatus.CONFIG, result.stderr
+    assert result.stderr.startswith("Error: the Edge voice's address 'http://127.0.0.1:1'")
+    assert "jalur.md" not in result.stderr  # not an article's fault
+    assert not (tmp_path / "output").exists()

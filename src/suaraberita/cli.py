@@ -819,13 +819,17 @@ def _web_options(engine: Any, refresh: bool) -> Any:
 
 
 def _engine_options() -> Any:
-    """Cache folder and limit, and Google's address, from the environment (read here
-    only)."""
+    """Cache folder and limit, and the Google and Edge voices' addresses, from the
+    environment (read here only)."""
     from suaraberita.cache import Cache
     from suaraberita.speech.engine import EngineOptions
 
     url = os.environ.get("SUARABERITA_GTTS_URL", "").strip() or None
     edge = os.environ.get("SUARABERITA_EDGE_URL", "").strip() or None
+    if edge is not None:  # a wrong one fails now, not with the first article's name
+        from suaraberita.speech.edge import check_address
+
+        edge = check_address(edge)
     return EngineOptions(
         cache=Cache.from_env(os.environ), gtts_url=url, edge_url=edge, on_notice=_notice
     )

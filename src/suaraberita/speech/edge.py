@@ -121,6 +121,22 @@ class _AnswerError(Exception):
     """The service answered something we cannot use (worth another try)."""
 
 
+def check_address(base_url: str) -> str:
+    """The service's address as SUARABERITA_EDGE_URL gives it (the CLI checks it before
+    any output; the engine again), without a trailing slash.
+
+    >>> check_address("ws://127.0.0.1:8080/")
+    'ws://127.0.0.1:8080'
+    """
+    base = base_url.strip().rstrip("/")
+    if not re.fullmatch(r"wss?://[^/\s?#]+(/[^\s?#]*)?", base):
+        raise ConfigError(
+            f"the Edge voice's address {base!r} is not a ws(s):// URL",
+            hint="set SUARABERITA_EDGE_URL to something like ws://127.0.0.1:8080",
+        )
+    return base
+
+
 class EdgeEngine:
     """Microsoft Edge's neural voices, fetched concurrently and cached."""
 
@@ -142,14 +158,7 @@ class EdgeEngine:
         self._version = f"edge-tts {__version__}"
         service = re.match(r"(wss?://[^/]+)(/.*)", constants.WSS_URL)
         assert service is not None  # wss://speech.platform.bing.com/consumer/...?Trusted...
-        if base_url is not None:
-            base_url = base_url.strip().rstrip("/")
-            if not re.fullmatch(r"wss?://[^/\s?#]+(/[^\s?#]*)?", base_url):
-                raise ConfigError(
-                    f"the Edge voice's address {base_url!r} is not a ws(s):// URL",
-                    hint="set SUARABERITA_EDGE_URL to something like ws://127.0.0.1:8080",
-                )
-        self.base_url = base_url or service.group(1)
+        self.base_url = service.group(1) if base_url is None else check_address(base_url)
         self.endpoint = self.base_url + service.group(2)  # path and TrustedClientToken kept
         self.stats = EdgeStats()
         self._ffmpeg: str | None = None
