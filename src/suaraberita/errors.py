@@ -83,8 +83,8 @@ class NoSpaceError(FeedError):
 _NO_SPACE = {
     errno.ENOSPC: (
         "no space left on",
-        "the disk is full; free some space on it (or narrate into an --output folder on "
-        "another disk)",
+        "the disk is full; free some space on it (or use a folder on another disk: "
+        "--output for episodes, XDG_DATA_HOME for voice models)",
     ),
     errno.EDQUOT: (
         "the disk quota is used up on",
