@@ -104,9 +104,8 @@ def render(
     the speech after its first minute sit at another level, so that the gain is off by
     more than TOLERANCE, it is encoded once more with the gain the measure gives; should
     the limiter have taken more than TOLERANCE off peaky speech, once more with a little
-    more gain (see MAKEUP). No
-    episode is ever held in memory whole. Every take must have the sample rate of the
-    first one.
+    more gain (see MAKEUP). No episode is ever held in memory whole. Every take must have
+    the sample rate of the first one.
     """
     binary = ffmpeg or ffmpeg_path()
     try:
