@@ -216,11 +216,7 @@ def _gtts(table: Any, path: Path) -> GttsSettings:
                 raise ConfigError("gtts.slow must be true or false", path=path)
             values[key] = table[key]
         else:
-            kind, low, high = _GTTS_LIMITS[key]
-            value = _get(table, key, kind, path)
-            if not low <= value <= high:
-                raise ConfigError(f"gtts.{key} = {value} is out of range {low}..{high}", path=path)
-            values[key] = value if kind is int else float(value)
+            values[key] = _bounded(table, key, _GTTS_LIMITS, "gtts", path)
     return GttsSettings(**values)
 
 
@@ -260,11 +256,7 @@ def _piper(raw: dict[str, Any], path: Path) -> PiperSettings:
             raise ConfigError(f"unknown key piper.{key}", path=path, hint=f"keys: {keys}")
         if key == "model":
             continue
-        kind, low, high = _PIPER_LIMITS[key]
-        value = _get(table, key, kind, path)
-        if not low <= value <= high:
-            raise ConfigError(f"piper.{key} = {value} is out of range {low}..{high}", path=path)
-        values[key] = value if kind is int else float(value)
+        values[key] = _bounded(table, key, _PIPER_LIMITS, "piper", path)
     if "model" not in table:
         raise ConfigError(
             "missing key piper.model",
@@ -314,12 +306,23 @@ def _edge(table: Any, path: Path) -> EdgeSettings:
                 raise ConfigError(f"edge.{key} = {text!r} is not {shape}", path=path)
             values[key] = text
         else:
-            kind, low, high = _EDGE_LIMITS[key]
-            value = _get(table, key, kind, path)
-            if not low <= value <= high:
-                raise ConfigError(f"edge.{key} = {value} is out of range {low}..{high}", path=path)
-            values[key] = value if kind is int else float(value)
+            values[key] = _bounded(table, key, _EDGE_LIMITS, "edge", path)
     return EdgeSettings(**values)
+
+
+def _bounded(
+    table: dict[str, Any],
+    key: str,
+    limits: dict[str, tuple[Any, float, float]],
+    name: str,
+    path: Path,
+) -> int | float:
+    """A number of an engine's table ([name]) within its `limits`: (kind, low, high)."""
+    kind, low, high = limits[key]
+    value = _get(table, key, kind, path)
+    if not low <= value <= high:
+        raise ConfigError(f"{name}.{key} = {value} is out of range {low}..{high}", path=path)
+    return value if kind is int else float(value)
 
 
 def _get(raw: dict[str, Any], key: str, kind: Any, path: Path) -> Any:
@@ -327,7 +330,7 @@ def _get(raw: dict[str, Any], key: str, kind: Any, path: Path) -> Any:
         raise ConfigError(
             f"missing key {key!r}",
             path=path,
-            hint='a profile needs at least engine = "espeak" (or "gtts", "piper") and '
+            hint='a profile needs at least engine = "espeak" (or "gtts", "edge", "piper") and '
             'language = "id"',
         )
     value = raw[key]
