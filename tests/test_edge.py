@@ -544,35 +544,15 @@ def test_preview_counts_edge_requests(run_cli, edge_standin: EdgeStandIn, tmp_pa
 def test_a_stop_does_not_wait_for_the_edge_voice_to_answer(tmp_path: Path) -> None:
     """SIGTERM while the Edge voice waits on an answer that never comes: the request is
     cut, not waited for to its deadline, and nothing else is said."""
-    import signal
-    import subprocess
-    import sys
-
     from suaraberita.files import TEMP_PREFIX
+    from tests.test_signals import stop_while_the_voice_waits
 
     (tmp_path / "hujan.txt").write_text("Hujan Deras\n\nHujan turun sejak pagi.\n", "utf-8")
-    errors = tmp_path / "stderr.txt"
-    env = {"SUARABERITA_CACHE": str(tmp_path / "cache")}
     with EdgeStandIn(plan=always("hang")) as standin:
-        run = subprocess.Popen(
-            [sys.executable, "-m", "suaraberita", "narrate", "hujan.txt", "--voice", "id-edge"],
-            cwd=tmp_path,
-            env={**os.environ, **env, "SUARABERITA_EDGE_URL": standin.url},
-            stdout=subprocess.DEVNULL,
-            stderr=errors.open("wb"),
-        )
-        begun = time.monotonic()
-        while standin.requests == 0 and time.monotonic() - begun < 30:
-            time.sleep(0.02)
-        time.sleep(0.3)
-        signalled = time.monotonic()
-        run.send_signal(signal.SIGTERM)
-        try:
-            code = run.wait(timeout=30)
-        finally:
-            run.kill()
-        took = time.monotonic() - signalled
-    said = errors.read_text(encoding="utf-8")
+        env = {**os.environ, "SUARABERITA_CACHE": str(tmp_path / "cache")}
+        env["SUARABERITA_EDGE_URL"] = standin.url
+        args = ["hujan.txt", "--voice", "id-edge"]
+        code, took, said = stop_while_the_voice_waits(tmp_path, args, env, standin)
     assert code == 143, said
     assert took < 2.0, f"{took:.1f} s from the signal to the exit"
     assert said.strip() == "Terminated.", said

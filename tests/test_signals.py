@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -143,31 +144,46 @@ def test_a_stopped_narration_says_so_and_leaves_no_temporary_files(
     assert not list(output.glob(f"{TEMP_PREFIX}*"))
 
 
+class _Asked(Protocol):
+    @property
+    def requests(self) -> int: ...
+
+
+def stop_while_the_voice_waits(
+    cwd: Path, args: list[str], env: dict[str, str], service: _Asked
+) -> tuple[int, float, str]:
+    """`suaraberita narrate ARGS` in `cwd`, sent SIGTERM 0.3 s after the voice's stand-in
+    `service` got its first request: (exit code, seconds from the signal to the exit,
+    what it printed on standard error)."""
+    errors = cwd / "stderr.txt"
+    with errors.open("wb") as stderr:
+        run = subprocess.Popen(
+            [sys.executable, "-m", "suaraberita", "narrate", *args],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    begun = time.monotonic()
+    while service.requests == 0 and time.monotonic() - begun < 30:
+        time.sleep(0.02)
+    time.sleep(0.3)
+    signalled = time.monotonic()
+    run.send_signal(signal.SIGTERM)
+    try:
+        code = run.wait(timeout=30)
+    finally:
+        run.kill()
+    return code, time.monotonic() - signalled, errors.read_text(encoding="utf-8")
+
+
 def test_a_stop_does_not_wait_for_the_google_voice_to_answer(tmp_path: Path) -> None:
     """SIGTERM while the default voice waits on a request that gets no answer: the request
     is cut, not waited for to its timeout, and no 'not answering' is said."""
     (tmp_path / "hujan.txt").write_text("Hujan Deras\n\nHujan turun sejak pagi.\n", "utf-8")
-    errors = tmp_path / "stderr.txt"
     with StandIn(plan=lambda _number, _text: Reply("hang", hang=3600)) as standin:
-        run = subprocess.Popen(
-            [sys.executable, "-m", "suaraberita", "narrate", "hujan.txt"],
-            cwd=tmp_path,
-            env={**_env(tmp_path), "SUARABERITA_GTTS_URL": standin.url},
-            stdout=subprocess.DEVNULL,
-            stderr=errors.open("wb"),
-        )
-        begun = time.monotonic()
-        while standin.requests == 0 and time.monotonic() - begun < 30:
-            time.sleep(0.02)
-        time.sleep(0.3)
-        signalled = time.monotonic()
-        run.send_signal(signal.SIGTERM)
-        try:
-            code = run.wait(timeout=30)
-        finally:
-            run.kill()
-        took = time.monotonic() - signalled
-    said = errors.read_text(encoding="utf-8")
+        env = {**_env(tmp_path), "SUARABERITA_GTTS_URL": standin.url}
+        code, took, said = stop_while_the_voice_waits(tmp_path, ["hujan.txt"], env, standin)
     assert code == 143, said
     assert took < 2.0, f"{took:.1f} s from the signal to the exit"
     assert said.strip() == "Terminated.", said
