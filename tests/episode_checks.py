@@ -51,8 +51,8 @@ def check_episode(
     episode once, with the right enclosure.
     """
     mp3 = output / f"{slug}.mp3"
-    duration = _format_and_chapters(mp3, titles)
-    _id3(mp3, titles)
+    duration = format_and_chapters(mp3, titles)
+    id3_chapters(mp3, titles)
     _speech_at_chapter_starts(mp3)
     _chapters_json(output / f"{slug}.chapters.json", mp3)
     integrated, peak = ebur128(mp3)
@@ -63,7 +63,8 @@ def check_episode(
     return Checked(duration, cues, words)
 
 
-def _format_and_chapters(mp3: Path, titles: list[str]) -> float:
+def format_and_chapters(mp3: Path, titles: list[str]) -> float:
+    """The MP3 format and its chapters as ffmpeg reads them; its duration."""
     info = ffmpeg_info(mp3)
     assert "44100 Hz, mono" in info.audio
     assert "64 kb/s" in info.audio
@@ -76,7 +77,8 @@ def _format_and_chapters(mp3: Path, titles: list[str]) -> float:
     return info.duration
 
 
-def _id3(mp3: Path, titles: list[str]) -> None:
+def id3_chapters(mp3: Path, titles: list[str]) -> None:
+    """ID3 v2.3 with one ordered top-level CTOC, agreeing with ffmpeg to the ms."""
     tags = ID3(mp3)
     assert tags.version == (2, 3, 0)
     assert str(tags["TIT2"]) == titles[0]
