@@ -446,21 +446,9 @@ def voices(
 
 def _listen(voice: str, article: str | None, output: Path, config: Path | None) -> None:
     """A sample of `voice` reading `article`'s opening, or the built-in text's."""
-    from suaraberita.pipeline import NarrateOptions
-    from suaraberita.speech.engine import check_voice
-
-    profile, lexicon = _voice_and_lexicon(voice)
-    check_voice(profile)
-    engine = _engine_options()
-    _make_folder(output)
-    options = NarrateOptions(
-        output=output,
-        voice=profile,
-        now=datetime.now(UTC),
-        settings=_settings(config, None),
-        engine=engine,
-        web=_web_options(engine, False),
-    )
+    options, lexicon = _narrate_options(
+        voice, output, config, base_url=None, no_fallback=True, force=False, refresh=False
+    )  # a sample never falls back: it would compare nothing
     stdin: bytes | None = None
     if article is None:
         from suaraberita.sample import LISTENING_TEXT
